@@ -1,0 +1,7 @@
+import { AuditPage } from '@/components/audit/AuditPage';
+
+export const metadata = { title: 'Audit log' };
+
+export default function Page() {
+  return <AuditPage />;
+}

@@ -1,0 +1,7 @@
+import { Overview } from '@/components/dashboard/Overview';
+
+export const metadata = { title: 'Overview' };
+
+export default function DashboardPage() {
+  return <Overview />;
+}

@@ -1,0 +1,104 @@
+'use client';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC, useTRPCClient } from '@/lib/trpc/react';
+import { Button } from '@/components/ui/Button';
+import { ErrorAlert } from '@/components/ui/ErrorAlert';
+import { formatDateTime } from '@/components/ui/format';
+import { useMe } from '@/components/shell/AppShell';
+import { PageHeader } from '@/components/shell/PageHeader';
+import { Alert } from '@/components/ui/Alert';
+import { VerifyPanel } from './VerifyPanel';
+import { describeEvent } from './describe';
+
+export function AuditPage() {
+  const me = useMe();
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const [exportError, setExportError] = useState<unknown>(null);
+  const events = useInfiniteQuery({
+    ...trpc.audit.list.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextBeforeSeq ?? undefined }),
+    enabled: me.role === 'admin' || me.role === 'auditor',
+  });
+
+  if (me.role !== 'admin' && me.role !== 'auditor') {
+    return (
+      <>
+        <PageHeader title="Audit log" />
+        <Alert tone="info">Only admins and auditors can read the audit log. Ask an admin if you need access.</Alert>
+      </>
+    );
+  }
+
+  async function download() {
+    setExportError(null);
+    try {
+      const data = await client.audit.export.query({});
+      const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `keystead-audit-${data.orgId}-${data.exportedAt.slice(0, 10)}.json`;
+      a.click();
+      URL.revokeObjectURL(a.href);
+    } catch (error) {
+      setExportError(error);
+    }
+  }
+
+  const rows = events.data?.pages.flatMap((p) => p.entries) ?? [];
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        lead="Every security-relevant event, hash-chained: each entry commits to the one before it, so any change to history is detectable."
+        actions={
+          <Button variant="secondary" onClick={download}>
+            Download export (JSON)
+          </Button>
+        }
+      />
+      {exportError ? <ErrorAlert error={exportError} title="Export failed" /> : null}
+      <VerifyPanel onVerified={() => queryClient.invalidateQueries({ queryKey: trpc.audit.list.pathKey() })} />
+      <section className="card" aria-labelledby="events-title">
+        <h2 id="events-title">Events</h2>
+        {events.error && <ErrorAlert error={events.error} title="Could not load events" />}
+        {events.isPending && <p className="muted">Loading events…</p>}
+        <div className="table-wrap">
+          <table className="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Event</th>
+                <th scope="col">Hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.seq} data-testid={`audit-${e.seq}`}>
+                  <td className="mono">{e.seq}</td>
+                  <td title={e.at}>{formatDateTime(e.at)}</td>
+                  <td>{e.actorName ?? '—'}</td>
+                  <td>
+                    <code className="event-type">{e.type}</code>
+                    <div className="muted small">{describeEvent(e.type, e.payload)}</div>
+                  </td>
+                  <td className="mono small" title={e.hash}>
+                    {e.hash.slice(0, 12)}…
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {events.hasNextPage && (
+          <Button variant="secondary" onClick={() => events.fetchNextPage()} busy={events.isFetchingNextPage}>
+            Load older events
+          </Button>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+'use client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { createContext, useContext, useState, type ReactNode } from 'react';
+import { ORG_ROLE_LABELS, type OrgRole } from '@/lib/roles';
+import { useTRPC } from '@/lib/trpc/react';
+import { Logo } from './Logo';
+
+export interface Me {
+  displayName: string;
+  email: string;
+  orgName: string;
+  role: OrgRole;
+}
+
+const MeContext = createContext<Me | null>(null);
+export function useMe(): Me {
+  const me = useContext(MeContext);
+  if (!me) throw new Error('useMe outside AppShell');
+  return me;
+}
+
+const NAV: { href: string; label: string; roles?: OrgRole[] }[] = [
+  { href: '/dashboard', label: 'Overview' },
+  { href: '/members', label: 'Members' },
+  { href: '/audit', label: 'Audit log', roles: ['admin', 'auditor'] },
+  { href: '/account', label: 'Account & passkeys' },
+];
+
+export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const signout = useMutation(
+    trpc.auth.signout.mutationOptions({
+      onSettled: () => {
+        queryClient.clear();
+        router.replace('/signin');
+        router.refresh();
+      },
+    }),
+  );
+  const items = NAV.filter((item) => !item.roles || item.roles.includes(me.role));
+
+  return (
+    <MeContext.Provider value={me}>
+      <div className="shell">
+        <header className="topbar">
+          <Link href="/dashboard" className="topbar-brand">
+            <Logo />
+          </Link>
+          <span className="topbar-org" title="Organisation">
+            {me.orgName}
+          </span>
+          <button type="button" className="btn btn-ghost menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+            Menu
+          </button>
+          <div className="topbar-user">
+            <span className="topbar-name">{me.displayName}</span>
+            <span className="badge badge-accent">{ORG_ROLE_LABELS[me.role].label}</span>
+            <button type="button" className="btn btn-secondary btn-small" onClick={() => signout.mutate({})} disabled={signout.isPending}>
+              Sign out
+            </button>
+          </div>
+        </header>
+        <nav id="main-nav" className={`sidenav${menuOpen ? ' open' : ''}`} aria-label="Main">
+          <ul>
+            {items.map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={pathname === item.href ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="content" id="content">
+          {children}
+        </main>
+      </div>
+    </MeContext.Provider>
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * Keystead's relational schema (PostgreSQL dialect; runs on PostgreSQL and on embedded PGlite).
+ * Migrations in db/migrations are generated from this file by `npm run db:generate`.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const orgRole = pgEnum('org_role', ['admin', 'member', 'auditor']);
+export const membershipStatus = pgEnum('membership_status', ['active', 'deactivated']);
+export const walletRole = pgEnum('wallet_role', ['approver', 'initiator', 'viewer']);
+export const walletChain = pgEnum('wallet_chain', ['bitcoin', 'ethereum']);
+export const walletStatus = pgEnum('wallet_status', ['awaiting_keycard', 'active', 'archived']);
+export const inviteKind = pgEnum('invite_kind', ['join', 'reenrol']);
+export const challengePurpose = pgEnum('challenge_purpose', ['signup', 'signin', 'add_passkey', 'accept_invite']);
+
+export const organizations = pgTable('organizations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    /** WebAuthn user handle: random, never the database id or the email (privacy). */
+    webauthnUserId: text('webauthn_user_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`), uniqueIndex('users_webauthn_user_id_key').on(t.webauthnUserId)],
+);
+
+/** One membership per user: a Keystead account belongs to exactly one organisation. */
+export const memberships = pgTable(
+  'memberships',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    role: orgRole('role').notNull(),
+    status: membershipStatus('status').notNull().default('active'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('memberships_user_key').on(t.userId), index('memberships_org_idx').on(t.orgId)],
+);
+
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    /** base64url credential id, as WebAuthn reports it. */
+    credentialId: text('credential_id').notNull(),
+    /** base64url COSE public key. */
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull().default(0),
+    transports: text('transports').array().notNull().default(sql`'{}'::text[]`),
+    deviceType: text('device_type').notNull(),
+    backedUp: boolean('backed_up').notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('passkeys_credential_id_key').on(t.credentialId), index('passkeys_user_idx').on(t.userId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** SHA-256 of the cookie token: a database leak does not leak live sessions. */
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    passkeyId: uuid('passkey_id').references(() => passkeys.id),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+/** Server-issued WebAuthn challenges: single-use (consumed atomically) and short-lived. */
+export const webauthnChallenges = pgTable('webauthn_challenges', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  purpose: challengePurpose('purpose').notNull(),
+  challenge: text('challenge').notNull(),
+  userId: uuid('user_id').references(() => users.id),
+  /** Data the ceremony needs when it completes (e.g. the sign-up form, the invite id). */
+  context: jsonb('context').notNull().default({}),
+  createdAt: createdAt(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+});
+
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    kind: inviteKind('kind').notNull(),
+    email: text('email').notNull(),
+    role: orgRole('role').notNull(),
+    /** For re-enrolment: the existing account that receives the new passkey. */
+    targetUserId: uuid('target_user_id').references(() => users.id),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    acceptedUserId: uuid('accepted_user_id').references(() => users.id),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('invites_token_hash_key').on(t.tokenHash), index('invites_org_idx').on(t.orgId)],
+);
+
+export const wallets = pgTable(
+  'wallets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    chain: walletChain('chain').notNull(),
+    network: text('network').notNull(),
+    status: walletStatus('status').notNull().default('awaiting_keycard'),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('wallets_org_idx').on(t.orgId)],
+);
+
+/** Users are on a wallet only when granted: approvers can also initiate; viewers only read. */
+export const walletMembers = pgTable(
+  'wallet_members',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    role: walletRole('role').notNull(),
+    grantedBy: uuid('granted_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('wallet_members_wallet_user_key').on(t.walletId, t.userId), index('wallet_members_user_idx').on(t.userId)],
+);
+
+/** Append-only, hash-chained per organisation (lib/audit/chain.ts). */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    seq: integer('seq').notNull(),
+    at: ts('at').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('audit_events_org_seq_key').on(t.orgId, t.seq)],
+);

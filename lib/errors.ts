@@ -1,0 +1,50 @@
+/**
+ * One coded error class for the whole app (STYLE.md §6). Each code maps to exactly one tRPC
+ * code and carries a message written for the person in front of the screen: what happened and
+ * what to do next. The internal message (for logs) may say more.
+ */
+export const APP_ERRORS = {
+  NOT_SIGNED_IN: { trpc: 'UNAUTHORIZED', user: 'Please sign in with your passkey to continue.' },
+  SESSION_EXPIRED: { trpc: 'UNAUTHORIZED', user: 'Your session has ended. Sign in again with your passkey.' },
+  ORIGIN_MISMATCH: { trpc: 'FORBIDDEN', user: 'This request did not come from the Keystead app. Reload the page and try again.' },
+  FORBIDDEN_ROLE: { trpc: 'FORBIDDEN', user: 'Your role does not allow this. Ask an organisation admin.' },
+  NOT_FOUND: { trpc: 'NOT_FOUND', user: 'That item does not exist or is not in your organisation.' },
+  ACCOUNT_DEACTIVATED: { trpc: 'FORBIDDEN', user: 'This account has been deactivated. Ask an organisation admin to reactivate it.' },
+  CHALLENGE_EXPIRED: { trpc: 'BAD_REQUEST', user: 'The passkey prompt expired or was already used. Start again.' },
+  PASSKEY_VERIFICATION_FAILED: { trpc: 'BAD_REQUEST', user: 'The passkey response could not be verified. Try again, or use another passkey.' },
+  UNKNOWN_PASSKEY: { trpc: 'UNAUTHORIZED', user: 'This passkey is not registered with Keystead. Use another passkey, or ask an admin for a re-enrolment invite.' },
+  PASSKEY_ALREADY_REGISTERED: { trpc: 'CONFLICT', user: 'This passkey is already registered. Use a different authenticator.' },
+  LAST_PASSKEY: { trpc: 'PRECONDITION_FAILED', user: 'You cannot remove your only passkey. Add another passkey first.' },
+  EMAIL_TAKEN: { trpc: 'CONFLICT', user: 'A Keystead account already uses this email address. Use another address.' },
+  INVITE_NOT_FOUND: { trpc: 'NOT_FOUND', user: 'This invite link is not valid. Ask your admin for a new invite.' },
+  INVITE_EXPIRED: { trpc: 'BAD_REQUEST', user: 'This invite link has expired. Ask your admin for a new invite.' },
+  INVITE_USED: { trpc: 'CONFLICT', user: 'This invite link has already been used. Ask your admin for a new invite.' },
+  INVITE_REVOKED: { trpc: 'BAD_REQUEST', user: 'This invite was revoked by an admin. Ask your admin for a new invite.' },
+  LAST_ADMIN: { trpc: 'PRECONDITION_FAILED', user: 'An organisation needs at least one active admin. Promote another member first.' },
+  CANNOT_TARGET_SELF: { trpc: 'PRECONDITION_FAILED', user: 'You cannot do this to your own account. Ask another admin.' },
+  PAYLOAD_TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', user: 'The request is too large. Reduce its size and try again.' },
+  INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', user: 'Something went wrong on our side. Try again; if it persists, contact support.' },
+} as const satisfies Record<string, { trpc: string; user: string }>;
+
+export type AppErrorCode = keyof typeof APP_ERRORS;
+export type TrpcErrorCode = (typeof APP_ERRORS)[AppErrorCode]['trpc'];
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: AppErrorCode;
+  readonly userMessage: string;
+
+  constructor(code: AppErrorCode, internalMessage?: string, options?: { cause?: unknown }) {
+    super(internalMessage ?? APP_ERRORS[code].user, options);
+    this.code = code;
+    this.userMessage = APP_ERRORS[code].user;
+  }
+
+  get trpcCode(): TrpcErrorCode {
+    return APP_ERRORS[this.code].trpc;
+  }
+}
+
+export function isAppErrorCode(value: unknown): value is AppErrorCode {
+  return typeof value === 'string' && Object.hasOwn(APP_ERRORS, value);
+}

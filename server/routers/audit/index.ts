@@ -1,0 +1,6 @@
+import { router } from '../../trpc';
+import { exportChain } from './export';
+import { list } from './list';
+import { verify } from './verify';
+
+export const auditRouter = router({ list, verify, export: exportChain });
