@@ -1,4 +1,8 @@
-import { handleTrpc } from '@/server/http/trpc-handler';
+import { getConfig } from '@/server/config';
+import { getDb } from '@/server/db';
+import { createTrpcHandler } from '@/server/http/trpc-handler';
 
 export const dynamic = 'force-dynamic';
-export { handleTrpc as GET, handleTrpc as POST };
+
+const handler = createTrpcHandler({ getDb, getConfig });
+export { handler as GET, handler as POST };

@@ -1,0 +1,112 @@
+/**
+ * The real API (router, tiers, error formatter, body limit) behind its fetch handler, driven by
+ * the real tRPC client. Each `Browser` keeps its own cookie jar and software authenticator, so
+ * tests act as separate people.
+ */
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { parseConfig, type AppConfig } from '@/server/config';
+import { createTrpcHandler } from '@/server/http/trpc-handler';
+import type { AppRouter } from '@/server/routers/_app';
+import { SoftAuthenticator } from './soft-authenticator';
+import type { TestDb } from './test-db';
+
+export const ORIGIN = 'http://localhost:3000';
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return parseConfig({ NODE_ENV: 'test', APP_ORIGIN: ORIGIN, ...overrides });
+}
+
+export class TestApp {
+  readonly handler: (req: Request) => Promise<Response>;
+  constructor(
+    readonly db: TestDb,
+    readonly config: AppConfig = testConfig(),
+  ) {
+    this.handler = createTrpcHandler({ getDb: async () => db.db, getConfig: () => config });
+  }
+
+  browser(): Browser {
+    return new Browser(this);
+  }
+
+  /** A raw HTTP call, for malformed requests the typed client cannot make. */
+  raw(path: string, init: RequestInit = {}): Promise<Response> {
+    return this.handler(new Request(`${ORIGIN}/api/trpc/${path}`, init));
+  }
+}
+
+export class Browser {
+  cookie: string | null = null;
+  origin: string | null = ORIGIN;
+  readonly authenticator = new SoftAuthenticator(ORIGIN);
+  readonly api;
+
+  constructor(readonly app: TestApp) {
+    this.api = createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${ORIGIN}/api/trpc`,
+          fetch: async (url, init) => {
+            const headers = new Headers(init?.headers);
+            if (this.cookie) headers.set('cookie', this.cookie);
+            if (this.origin && init?.method === 'POST') headers.set('origin', this.origin);
+            const res = await app.handler(new Request(url, { ...(init as RequestInit), headers }));
+            for (const set of res.headers.getSetCookie()) {
+              const [pair] = set.split(';');
+              const value = pair!.slice(pair!.indexOf('=') + 1);
+              this.cookie = value ? pair! : null;
+            }
+            return res;
+          },
+        }),
+      ],
+    });
+  }
+
+  async signup(input: { orgName: string; displayName: string; email: string }) {
+    const { ceremonyId, options } = await this.api.auth.signupStart.mutate(input);
+    const response = this.authenticator.create(options as never);
+    await this.api.auth.signupFinish.mutate({ ceremonyId, response });
+    return this.api.auth.me.query();
+  }
+
+  async signin() {
+    const { ceremonyId, options } = await this.api.auth.signinStart.mutate({});
+    const response = this.authenticator.get(options as never);
+    await this.api.auth.signinFinish.mutate({ ceremonyId, response });
+    return this.api.auth.me.query();
+  }
+
+  async acceptInvite(url: string, displayName: string) {
+    const token = new URL(url).hash.slice(1);
+    const { ceremonyId, options } = await this.api.invites.acceptStart.mutate({ token, displayName });
+    const response = this.authenticator.create(options as never);
+    await this.api.invites.acceptFinish.mutate({ token, ceremonyId, response });
+    return this.api.auth.me.query();
+  }
+}
+
+export interface ErrorData {
+  code: string;
+  httpStatus: number;
+  appCode: string | null;
+  userMessage: string;
+  zodError: { formErrors: string[]; fieldErrors: Record<string, string[]> } | null;
+}
+
+/** Runs `fn`, expects a tRPC error, returns its formatted data. */
+export async function expectApiError(fn: () => Promise<unknown>): Promise<ErrorData> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error.data as ErrorData;
+    throw error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}.${Date.now().toString(36)}.${counter}@example.com`;
+}
