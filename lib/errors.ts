@@ -22,6 +22,7 @@ export const APP_ERRORS = {
   INVITE_REVOKED: { trpc: 'BAD_REQUEST', user: 'This invite was revoked by an admin. Ask your admin for a new invite.' },
   LAST_ADMIN: { trpc: 'PRECONDITION_FAILED', user: 'An organisation needs at least one active admin. Promote another member first.' },
   CANNOT_TARGET_SELF: { trpc: 'PRECONDITION_FAILED', user: 'You cannot do this to your own account. Ask another admin.' },
+  MALFORMED_REQUEST: { trpc: 'BAD_REQUEST', user: 'The request could not be read (malformed JSON). Reload the page and try again.' },
   PAYLOAD_TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', user: 'The request is too large. Reduce its size and try again.' },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', user: 'Something went wrong on our side. Try again; if it persists, contact support.' },
 } as const satisfies Record<string, { trpc: string; user: string }>;

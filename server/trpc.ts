@@ -53,12 +53,18 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     errorFormatter({ shape, error }) {
-      const appError = error.cause instanceof AppError ? error.cause : null;
+      // A body that is not JSON surfaces from the adapter as a SyntaxError: give it a code too.
+      const appError =
+        error.cause instanceof AppError
+          ? error.cause
+          : error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError
+            ? new AppError('MALFORMED_REQUEST', error.cause.message)
+            : null;
       const zodError = error.code === 'BAD_REQUEST' && !appError ? flattenIssues(error.cause) : null;
       // Never leak internals (SQL, stack traces) of unexpected failures to the client.
       const isUnexpected = error.code === 'INTERNAL_SERVER_ERROR' && !appError;
       const appCode = appError?.code ?? (isUnexpected ? 'INTERNAL' : null);
-      const message = isUnexpected ? 'Internal error' : zodError ? 'Invalid input' : shape.message;
+      const message = isUnexpected ? 'Internal error' : zodError ? 'Invalid input' : appError ? appError.userMessage : shape.message;
       const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,

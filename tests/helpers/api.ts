@@ -110,3 +110,24 @@ export function uniqueEmail(prefix = 'user'): string {
   counter += 1;
   return `${prefix}.${Date.now().toString(36)}.${counter}@example.com`;
 }
+
+export interface RawResult {
+  status: number;
+  body: { result?: { data: unknown }; error?: { message: string; data: ErrorData } };
+}
+
+/** Calls any procedure by path over HTTP as `who` (or anonymously), as a browser would. */
+export async function callByPath(app: TestApp, who: Browser | null, path: string, type: 'query' | 'mutation', input: unknown): Promise<RawResult> {
+  const headers = new Headers();
+  if (who?.cookie) headers.set('cookie', who.cookie);
+  let res: Response;
+  if (type === 'query') {
+    const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    res = await app.raw(`${path}${qs}`, { headers });
+  } else {
+    headers.set('content-type', 'application/json');
+    headers.set('origin', ORIGIN);
+    res = await app.raw(path, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
+  }
+  return { status: res.status, body: (await res.json()) as RawResult['body'] };
+}

@@ -1,0 +1,163 @@
+/**
+ * Authorization, enumerated from the router itself: a procedure added later is covered (or
+ * fails these tests until it is classified here).
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invites, memberships, passkeys } from '@/db/schema';
+import { appRouter } from '@/server/routers/_app';
+import type { Meta } from '@/server/trpc';
+import { callByPath, TestApp, uniqueEmail, type Browser } from '../helpers/api';
+import { createTestDb, type TestDb } from '../helpers/test-db';
+
+interface ProcedureInfo {
+  path: string;
+  type: 'query' | 'mutation';
+  meta: Meta | undefined;
+  inputKeys: string[];
+}
+
+const procedures: ProcedureInfo[] = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation'; meta?: Meta; inputs: unknown[] } }>).map(
+  ([path, proc]) => {
+    const shape = (proc._def.inputs[0] as { def?: { innerType?: { shape?: object }; shape?: object }; shape?: object } | undefined) ?? {};
+    const objectShape = shape.shape ?? shape.def?.shape ?? shape.def?.innerType?.shape ?? {};
+    return { path, type: proc._def.type, meta: proc._def.meta, inputKeys: Object.keys(objectShape) };
+  },
+);
+
+/** Reviewed list: anything else requires a session. */
+const PUBLIC = ['auth.me', 'auth.signinFinish', 'auth.signinStart', 'auth.signupFinish', 'auth.signupStart', 'invites.acceptFinish', 'invites.acceptStart', 'invites.lookup'];
+
+/** Reviewed role table for org-tier procedures. */
+const ORG_ROLES: Record<string, string[]> = {
+  'audit.export': ['admin', 'auditor'],
+  'audit.list': ['admin', 'auditor'],
+  'audit.verify': ['admin', 'auditor'],
+  'invites.create': ['admin'],
+  'invites.list': ['admin'],
+  'invites.reenrol': ['admin'],
+  'invites.revoke': ['admin'],
+  'members.changeRole': ['admin'],
+  'members.deactivate': ['admin'],
+  'members.reactivate': ['admin'],
+};
+
+const ID_KEYS = ['userId', 'inviteId', 'passkeyId', 'walletId', 'orgId'];
+
+let db: TestDb;
+let app: TestApp;
+const A: Record<'admin' | 'member' | 'auditor', Browser> = {} as never;
+let bAdmin: Browser;
+let bMember: { userId: string; email: string };
+let bInviteId: string;
+let bPasskeyId: string;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  app = new TestApp(db);
+  A.admin = app.browser();
+  await A.admin.signup({ orgName: 'Org A', displayName: 'A Admin', email: uniqueEmail('a-admin') });
+  for (const role of ['member', 'auditor'] as const) {
+    const inv = await A.admin.api.invites.create.mutate({ email: uniqueEmail(`a-${role}`), role });
+    A[role] = app.browser();
+    await A[role].acceptInvite(inv.url, `A ${role}`);
+  }
+  bAdmin = app.browser();
+  await bAdmin.signup({ orgName: 'Org B', displayName: 'B Admin', email: uniqueEmail('b-admin') });
+  const email = uniqueEmail('b-member');
+  const inv = await bAdmin.api.invites.create.mutate({ email, role: 'member' });
+  const bm = app.browser();
+  const me = await bm.acceptInvite(inv.url, 'B Member');
+  bMember = { userId: me!.userId, email };
+  bInviteId = (await bAdmin.api.invites.create.mutate({ email: uniqueEmail('b-pending'), role: 'auditor' })).inviteId;
+  bPasskeyId = (await bm.api.passkeys.list.query())[0]!.id;
+});
+afterAll(() => db?.close());
+
+describe('procedure classification', () => {
+  it('every procedure is built from a tier', () => {
+    expect(procedures.length).toBeGreaterThan(20);
+    for (const p of procedures) expect(p.meta?.tier, p.path).toMatch(/^(public|authed|org)$/);
+  });
+
+  it('the public procedures are exactly the reviewed list', () => {
+    expect(procedures.filter((p) => p.meta?.tier === 'public').map((p) => p.path).sort()).toEqual(PUBLIC);
+  });
+
+  it('org-tier procedures carry exactly the reviewed roles', () => {
+    const actual = Object.fromEntries(procedures.filter((p) => p.meta?.tier === 'org').map((p) => [p.path, [...(p.meta!.roles ?? [])].sort()]));
+    expect(actual).toEqual(ORG_ROLES);
+  });
+});
+
+describe('unauthenticated callers', () => {
+  it('get UNAUTHORIZED from every non-public procedure', async () => {
+    const closed = procedures.filter((p) => p.meta?.tier !== 'public');
+    for (const p of closed) {
+      const res = await callByPath(app, null, p.path, p.type, {});
+      expect(res.status, p.path).toBe(401);
+      expect(res.body.error?.data, p.path).toMatchObject({ code: 'UNAUTHORIZED', appCode: 'NOT_SIGNED_IN' });
+    }
+  });
+
+  it('with a forged or expired cookie are still unauthenticated', async () => {
+    const forged = app.browser();
+    forged.cookie = 'ks_session=' + 'A'.repeat(43);
+    const res = await callByPath(app, forged, 'members.list', 'query', {});
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('roles inside one organisation', () => {
+  it('every org-tier procedure refuses the roles it does not list with FORBIDDEN', async () => {
+    for (const p of procedures.filter((x) => x.meta?.tier === 'org')) {
+      for (const role of ['admin', 'member', 'auditor'] as const) {
+        if (p.meta!.roles!.includes(role)) continue;
+        const res = await callByPath(app, A[role], p.path, p.type, {});
+        expect(res.status, `${role} → ${p.path}`).toBe(403);
+        expect(res.body.error?.data.appCode, `${role} → ${p.path}`).toBe('FORBIDDEN_ROLE');
+      }
+    }
+  });
+});
+
+describe('another organisation’s objects', () => {
+  const CROSS_ORG: Record<string, () => unknown> = {
+    'members.changeRole': () => ({ userId: bMember.userId, role: 'admin' }),
+    'members.deactivate': () => ({ userId: bMember.userId }),
+    'members.reactivate': () => ({ userId: bMember.userId }),
+    'invites.reenrol': () => ({ userId: bMember.userId }),
+    'invites.revoke': () => ({ inviteId: bInviteId }),
+    'passkeys.remove': () => ({ passkeyId: bPasskeyId }),
+  };
+
+  it('every procedure that takes an object id is in the cross-organisation table', () => {
+    const withIds = procedures.filter((p) => p.meta?.tier !== 'public' && p.inputKeys.some((k) => ID_KEYS.includes(k))).map((p) => p.path);
+    expect(withIds.sort()).toEqual(Object.keys(CROSS_ORG).sort());
+  });
+
+  it('an org A admin gets NOT_FOUND for each org B object, and org B is unchanged', async () => {
+    for (const [path, input] of Object.entries(CROSS_ORG)) {
+      const p = procedures.find((x) => x.path === path)!;
+      const res = await callByPath(app, A.admin, path, p.type, input());
+      expect([403, 404], path).toContain(res.status);
+      expect(res.body.error?.data.code, path).toMatch(/^(FORBIDDEN|NOT_FOUND)$/);
+    }
+    const [m] = await db.db.select().from(memberships).where(eq(memberships.userId, bMember.userId));
+    expect(m).toMatchObject({ role: 'member', status: 'active' });
+    const [inv] = await db.db.select().from(invites).where(eq(invites.id, bInviteId));
+    expect(inv!.revokedAt).toBeNull();
+    const [pk] = await db.db.select().from(passkeys).where(eq(passkeys.id, bPasskeyId));
+    expect(pk!.revokedAt).toBeNull();
+  });
+
+  it('lists show only the caller’s organisation', async () => {
+    const members = await A.admin.api.members.list.query();
+    expect(members.map((m) => m.email)).not.toContain(bMember.email);
+    expect(members).toHaveLength(3);
+    const audit = await A.admin.api.audit.export.query();
+    const aOrg = (await A.admin.api.auth.me.query())!.orgId;
+    expect(audit.entries.every((e) => e.orgId === aOrg)).toBe(true);
+    expect((await A.admin.api.invites.list.query()).map((i) => i.id)).not.toContain(bInviteId);
+  });
+});
