@@ -4,7 +4,7 @@
 set -euo pipefail
 ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
 if [ -z "$ver" ]; then
-  echo "PostgreSQL is not installed: run 'bash scripts/setup.sh --with-services' first." >&2
+  echo "PostgreSQL is not installed: run 'bash scripts/setup.sh --test' first." >&2
   exit 1
 fi
 pg_ctlcluster "$ver" main status >/dev/null 2>&1 || pg_ctlcluster "$ver" main start
