@@ -1,13 +1,12 @@
-/** Role vocabularies shared by server and UI. */
-import { z } from 'zod';
-
+/**
+ * Role vocabularies shared by server and UI. Plain constants on purpose: the browser bundle
+ * imports this file, and zod (≈30 kB gzip) must stay out of it; schemas live in lib/schemas.ts.
+ */
 export const ORG_ROLES = ['admin', 'member', 'auditor'] as const;
-export const OrgRoleSchema = z.enum(ORG_ROLES);
-export type OrgRole = z.infer<typeof OrgRoleSchema>;
+export type OrgRole = (typeof ORG_ROLES)[number];
 
 export const WALLET_ROLES = ['approver', 'initiator', 'viewer'] as const;
-export const WalletRoleSchema = z.enum(WALLET_ROLES);
-export type WalletRole = z.infer<typeof WalletRoleSchema>;
+export type WalletRole = (typeof WALLET_ROLES)[number];
 
 export const ORG_ROLE_LABELS: Record<OrgRole, { label: string; description: string }> = {
   admin: { label: 'Admin', description: 'Manages members, roles and organisation settings.' },

@@ -1,5 +1,6 @@
 /** Field schemas shared by forms (client-side hints) and procedures (the authority). */
 import { z } from 'zod';
+import { ORG_ROLES, WALLET_ROLES } from './roles';
 
 const trimmed = (min: number, max: number, what: string) =>
   z
@@ -21,3 +22,6 @@ export const EmailSchema = z
   .transform((s) => s.toLowerCase());
 export const IdSchema = z.uuid('Must be a valid id');
 export const InviteTokenSchema = z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, 'Malformed invite token');
+
+export const OrgRoleSchema = z.enum(ORG_ROLES);
+export const WalletRoleSchema = z.enum(WALLET_ROLES);

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { OrgRoleSchema } from '@/lib/roles';
-import { EmailSchema } from '@/lib/schemas';
+import { EmailSchema, OrgRoleSchema } from '@/lib/schemas';
 import { createInvite } from '../../services/invites';
 import { orgProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';

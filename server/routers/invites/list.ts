@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrgRoleSchema } from '@/lib/roles';
+import { OrgRoleSchema } from '@/lib/schemas';
 import { listPendingInvites } from '../../services/invites';
 import { orgProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';

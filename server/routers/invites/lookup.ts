@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { OrgRoleSchema } from '@/lib/roles';
-import { InviteTokenSchema } from '@/lib/schemas';
+import { InviteTokenSchema, OrgRoleSchema } from '@/lib/schemas';
 import { lookupInvite } from '../../services/invites';
 import { publicProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';

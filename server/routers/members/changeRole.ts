@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { OrgRoleSchema } from '@/lib/roles';
-import { IdSchema } from '@/lib/schemas';
+import { IdSchema, OrgRoleSchema } from '@/lib/schemas';
 import { changeRole as change } from '../../services/members';
 import { orgProcedure } from '../../trpc';
 

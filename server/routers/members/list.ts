@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrgRoleSchema } from '@/lib/roles';
+import { OrgRoleSchema } from '@/lib/schemas';
 import { listMembers } from '../../services/members';
 import { authedProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';

@@ -1,7 +1,7 @@
 import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { invites, memberships, walletMembers, wallets } from '@/db/schema';
-import { OrgRoleSchema } from '@/lib/roles';
+import { OrgRoleSchema } from '@/lib/schemas';
 import { authedProcedure } from '../../trpc';
 
 export const overview = authedProcedure

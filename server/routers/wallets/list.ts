@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { walletMembers, wallets } from '@/db/schema';
-import { WalletRoleSchema } from '@/lib/roles';
+import { WalletRoleSchema } from '@/lib/schemas';
 import { authedProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmarks against the production build. Usage: bash bench/run.sh [--build] [--check] [...]
+#   --build   rebuild first (`npx next build`), even if .next/BUILD_ID exists
+#   --check   exit 1 if any route is over its target
+# Other arguments are passed on to bench/first-load-js.mjs (e.g. --target=KB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=0
+args=()
+for a in "$@"; do
+  if [ "$a" = "--build" ]; then build=1; else args+=("$a"); fi
+done
+
+if [ "$build" = 1 ] || [ ! -f .next/BUILD_ID ]; then
+  echo "bench: building (npx next build)…" >&2
+  NEXT_TELEMETRY_DISABLED=1 npx next build
+fi
+
+node bench/first-load-js.mjs ${args[@]+"${args[@]}"}
