@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export default async function WorkspaceLayout({ children }: { children: ReactNode }) {
   const session = await requirePageSession();
   return (
-    <AppShell me={{ displayName: session.displayName, email: session.email, orgName: session.orgName, role: session.role }}>
+    <AppShell me={{ userId: session.userId, displayName: session.displayName, email: session.email, orgName: session.orgName, role: session.role }}>
       {children}
     </AppShell>
   );

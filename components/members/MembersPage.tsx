@@ -41,7 +41,7 @@ export function MembersPage() {
               </thead>
               <tbody>
                 {members.data.map((m) => (
-                  <MemberRow key={m.userId} member={m} isAdmin={isAdmin} isSelf={m.email === me.email} />
+                  <MemberRow key={m.userId} member={m} isAdmin={isAdmin} isSelf={m.userId === me.userId} />
                 ))}
               </tbody>
             </table>

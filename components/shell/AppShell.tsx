@@ -8,6 +8,7 @@ import { useTRPC } from '@/lib/trpc/react';
 import { Logo } from './Logo';
 
 export interface Me {
+  userId: string;
   displayName: string;
   email: string;
   orgName: string;
