@@ -10,6 +10,8 @@ import { useMe } from '@/components/shell/AppShell';
 import { PageHeader } from '@/components/shell/PageHeader';
 import { createPasskey, defaultPasskeyName } from '@/components/auth/passkey-browser';
 import { Alert } from '@/components/ui/Alert';
+import { Field } from '@/components/ui/Field';
+import { apiErrorView } from '@/lib/trpc/errors';
 
 export function AccountPage() {
   const me = useMe();
@@ -21,6 +23,7 @@ export function AccountPage() {
   const addFinish = useMutation(trpc.passkeys.addFinish.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.passkeys.remove.mutationOptions({ onSettled: refresh }));
   const [adding, setAdding] = useState(false);
+  const [newName, setNewName] = useState('');
   const [promptError, setPromptError] = useState<unknown>(null);
 
   async function addPasskey() {
@@ -29,7 +32,8 @@ export function AccountPage() {
     try {
       const { ceremonyId, options } = await addStart.mutateAsync({});
       const response = await createPasskey(options);
-      await addFinish.mutateAsync({ ceremonyId, response, name: defaultPasskeyName() });
+      await addFinish.mutateAsync({ ceremonyId, response, name: newName.trim() || defaultPasskeyName() });
+      setNewName('');
     } catch (error) {
       if (!(error as { data?: unknown }).data) setPromptError(error);
     } finally {
@@ -60,10 +64,27 @@ export function AccountPage() {
             <h2 id="passkeys-title">Passkeys</h2>
             <p className="muted small">Register a passkey on a second device or security key so that losing one does not lock you out.</p>
           </div>
-          <Button onClick={addPasskey} busy={adding} busyLabel="Waiting for your passkey…">
+        </div>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void addPasskey();
+          }}
+        >
+          <Field
+            label="Name for the new passkey"
+            name="passkeyName"
+            maxLength={60}
+            placeholder="e.g. YubiKey 5C, work laptop"
+            value={newName}
+            onChange={(e) => setNewName(e.target.value)}
+            errors={apiErrorView(addFinish.error)?.fieldErrors.name}
+          />
+          <Button type="submit" busy={adding} busyLabel="Waiting for your passkey…">
             Add a passkey
           </Button>
-        </div>
+        </form>
         {count === 1 && <Alert tone="warning">You have only one passkey. If you lose it, an admin must re-enrol you.</Alert>}
         {passkeys.error && <ErrorAlert error={passkeys.error} title="Could not load passkeys" />}
         {addStart.error && <ErrorAlert error={addStart.error} title="Could not add a passkey" />}

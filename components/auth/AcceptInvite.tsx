@@ -86,7 +86,7 @@ export function AcceptInvite() {
       {finish.error && <ErrorAlert error={finish.error} title="Could not join" />}
       {promptError ? <ErrorAlert error={promptError} title="Passkey not created" /> : null}
       <Button type="submit" busy={step !== 'idle'} busyLabel={step === 'prompt' ? 'Waiting for your passkey…' : 'Joining…'}>
-        {isReenrol ? 'Create my new passkey' : `Join ${data.orgName} with a passkey`}
+        {isReenrol ? 'Create my new passkey' : 'Join with a passkey'}
       </Button>
     </form>
   );

@@ -43,12 +43,12 @@ export function InviteForm() {
               </option>
             ))}
           </select>
+          <p className="field-hint">{ORG_ROLE_LABELS[role].description}</p>
         </div>
         <Button type="submit" busy={create.isPending} busyLabel="Creating link…">
           Create invite link
         </Button>
       </form>
-      <p className="muted small">{ORG_ROLE_LABELS[role].description}</p>
       {create.error && Object.keys(fieldErrors).length === 0 && <ErrorAlert error={create.error} title="Could not create the invite" />}
       {create.data && <InviteLink url={create.data.url} expiresAt={create.data.expiresAt} />}
     </section>

@@ -64,7 +64,7 @@ export async function createReenrolInvite(db: Db, config: AppConfig, actor: Sess
         expiresAt,
       })
       .returning();
-    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'member.reenrol_invited', payload: { inviteId: row!.id, userId: target.user.id, expiresAt: expiresAt.toISOString() } });
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'member.reenrol_invited', payload: { inviteId: row!.id, userId: target.user.id, email: target.user.email, expiresAt: expiresAt.toISOString() } });
     return row!;
   });
   return { inviteId: invite.id, url: inviteUrl(config, token), expiresAt };

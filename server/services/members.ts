@@ -41,10 +41,14 @@ async function lockOrg(tx: Tx, orgId: string) {
 }
 
 async function targetMembership(tx: Tx, orgId: string, userId: string) {
-  const [row] = await tx.select().from(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+  const [row] = await tx
+    .select({ membership: memberships, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
   // Another organisation's user is indistinguishable from a missing one.
   if (!row) throw new AppError('NOT_FOUND', `user ${userId} not in org ${orgId}`);
-  return row;
+  return { ...row.membership, email: row.email };
 }
 
 async function activeAdminCount(tx: Tx, orgId: string): Promise<number> {
@@ -63,7 +67,7 @@ export async function changeRole(db: Db, actor: SessionInfo, input: { userId: st
     const losesAdmin = target.role === 'admin' && target.status === 'active';
     if (losesAdmin && (await activeAdminCount(tx, actor.orgId)) <= 1) throw new AppError('LAST_ADMIN');
     await tx.update(memberships).set({ role: input.role, updatedAt: new Date() }).where(eq(memberships.id, target.id));
-    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'member.role_changed', payload: { userId: input.userId, from: target.role, to: input.role } });
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'member.role_changed', payload: { userId: input.userId, email: target.email, from: target.role, to: input.role } });
     return { changed: true };
   });
 }
@@ -82,7 +86,7 @@ export async function setMemberStatus(db: Db, actor: SessionInfo, input: { userI
       orgId: actor.orgId,
       actorUserId: actor.userId,
       type: input.active ? 'member.reactivated' : 'member.deactivated',
-      payload: input.active ? { userId: input.userId } : { userId: input.userId, sessionsRevoked },
+      payload: input.active ? { userId: input.userId, email: target.email } : { userId: input.userId, email: target.email, sessionsRevoked },
     });
     return { changed: true };
   });

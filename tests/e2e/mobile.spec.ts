@@ -2,35 +2,40 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createInvite, horizontalOverflow, newPerson, shot, signUp, uniqueEmail, uniqueSuffix, type Person } from './helpers';
 
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const WIDTH = 390;
+const PHONE = { viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-async function expectNoHorizontalOverflow(page: Page, what: string) {
+/**
+ * With mobile emulation a page wider than the screen widens the layout viewport (innerWidth)
+ * instead of scrolling, so compare against the device width as well as innerWidth.
+ */
+async function expectFitsPhone(page: Page, what: string) {
   const { scrollWidth, innerWidth } = await horizontalOverflow(page);
-  expect(innerWidth, 'the phone viewport is in effect').toBe(390);
-  expect(scrollWidth, `${what} fits the screen width (scrollWidth ${scrollWidth} > innerWidth ${innerWidth})`).toBeLessThanOrEqual(innerWidth);
+  expect(innerWidth, `${what}: layout viewport grew from ${WIDTH}px to ${innerWidth}px (content wider than the phone)`).toBe(WIDTH);
+  expect(scrollWidth, `${what}: scrollWidth ${scrollWidth} > innerWidth ${innerWidth} (page scrolls sideways)`).toBeLessThanOrEqual(innerWidth);
 }
 
 test.describe('phone viewport (390x844)', () => {
   let phone: Person;
+  let name: string;
 
   test.beforeEach(async ({ browser }) => {
     phone = await newPerson(browser, PHONE);
+    name = 'Pat Phone';
+    await phone.page.goto('/');
+    await expectFitsPhone(phone.page, 'landing page');
+    await phone.page.goto('/signup');
+    await expectFitsPhone(phone.page, 'sign-up page');
+    await signUp(phone.page, { orgName: `Pocket Holdings ${uniqueSuffix()}`, displayName: name, email: uniqueEmail('pat') });
   });
 
   test.afterEach(async () => {
     await phone?.context.close();
   });
 
-  test('dashboard and members pages fit the screen; Menu toggles the navigation', async () => {
+  test('dashboard fits the screen and the Menu button toggles the navigation', async () => {
     const { page } = phone;
-    await page.goto('/');
-    await expectNoHorizontalOverflow(page, 'landing page');
-    await page.goto('/signup');
-    await expectNoHorizontalOverflow(page, 'sign-up page');
-
-    const name = 'Pat Phone';
-    await signUp(page, { orgName: `Pocket Holdings ${uniqueSuffix()}`, displayName: name, email: uniqueEmail('pat') });
-    await expectNoHorizontalOverflow(page, 'dashboard');
+    await expectFitsPhone(page, 'dashboard');
 
     const menu = page.getByRole('button', { name: 'Menu' });
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -42,33 +47,40 @@ test.describe('phone viewport (390x844)', () => {
     await menu.click();
     await expect(menu).toHaveAttribute('aria-expanded', 'true');
     await expect(nav).toBeVisible();
-    await expect(nav.getByRole('link', { name: 'Members' })).toBeVisible();
-    await expectNoHorizontalOverflow(page, 'dashboard with the menu open');
+    await expect(nav.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+    await expectFitsPhone(page, 'dashboard with the menu open');
     await shot(page, 'phone-dashboard-menu');
 
     await menu.click();
     await expect(menu).toHaveAttribute('aria-expanded', 'false');
     await expect(nav).toBeHidden();
 
-    // Following a link from the open menu navigates and folds the menu again.
+    // Following a link from the open menu navigates there and folds the menu again.
     await menu.click();
-    await nav.getByRole('link', { name: 'Members' }).click();
-    await expect(page).toHaveURL(/\/members$/);
-    await expect(page.getByRole('heading', { level: 1, name: 'Members' })).toBeVisible();
+    await nav.getByRole('link', { name: 'Account & passkeys' }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Account & passkeys' })).toBeVisible();
     await expect(nav).toBeHidden();
-    await expect(page.getByTestId(/^member-/)).toHaveCount(1);
-    await expectNoHorizontalOverflow(page, 'members page');
+    await expect(page.getByTestId('passkey-row')).toHaveCount(1);
+    await expectFitsPhone(page, 'account page');
+  });
 
+  test('members page fits the screen, also with a new invite link', async () => {
+    const { page } = phone;
+    await page.goto('/members');
+    await expect(page.getByRole('heading', { level: 1, name: 'Members' })).toBeVisible();
+    await expect(page.getByTestId(/^member-/)).toHaveCount(1);
     // The long invite link must wrap, not widen the page.
     await createInvite(page, uniqueEmail('colleague'), 'Member');
-    await expectNoHorizontalOverflow(page, 'members page with an invite link');
     await shot(page, 'phone-members');
+    await expectFitsPhone(page, 'members page with an invite link');
+  });
 
-    await page.goto('/account');
-    await expectNoHorizontalOverflow(page, 'account page');
+  test('audit page fits the screen', async () => {
+    const { page } = phone;
     await page.goto('/audit');
     await expect(page.locator('[data-testid^="audit-"]').first()).toBeVisible();
-    await expectNoHorizontalOverflow(page, 'audit page');
     await shot(page, 'phone-audit');
+    await expectFitsPhone(page, 'audit page');
   });
 });
