@@ -143,7 +143,7 @@ test.describe('organisation journey', () => {
     await page.goto('/audit');
     const changes = page.locator('[data-testid^="audit-"]').filter({ hasText: 'member.role_changed' });
     await expect(changes).toHaveCount(1);
-    await expect(changes).toContainText('Role changed from member to auditor');
+    await expect(changes).toContainText(`${bobEmail}: role changed from member to auditor`);
     await expect(changes).toContainText(adminName);
   });
 
