@@ -65,7 +65,7 @@ export function AuditPage() {
         {events.error && <ErrorAlert error={events.error} title="Could not load events" />}
         {events.isPending && <p className="muted">Loading events…</p>}
         <div className="table-wrap">
-          <table className="audit-table">
+          <table className="audit-table stack-table">
             <thead>
               <tr>
                 <th scope="col">#</th>
@@ -78,14 +78,14 @@ export function AuditPage() {
             <tbody>
               {rows.map((e) => (
                 <tr key={e.seq} data-testid={`audit-${e.seq}`}>
-                  <td className="mono">{e.seq}</td>
-                  <td title={e.at}>{formatDateTime(e.at)}</td>
-                  <td>{e.actorName ?? '—'}</td>
-                  <td>
+                  <td className="mono" data-label="#">{e.seq}</td>
+                  <td title={e.at} data-label="When">{formatDateTime(e.at)}</td>
+                  <td data-label="Who">{e.actorName ?? '—'}</td>
+                  <td data-label="Event" className="event-cell">
                     <code className="event-type">{e.type}</code>
                     <div className="muted small">{describeEvent(e.type, e.payload)}</div>
                   </td>
-                  <td className="mono small" title={e.hash}>
+                  <td className="mono small" title={e.hash} data-label="Hash">
                     {e.hash.slice(0, 12)}…
                   </td>
                 </tr>

@@ -39,14 +39,16 @@ export function MemberRow({ member, isAdmin, isSelf }: { member: Member; isAdmin
   return (
     <>
       <tr className={inactive ? 'row-inactive' : undefined} data-testid={`member-${member.email}`}>
-        <td>
-          <div className="person">
-            <strong>{member.displayName}</strong>
-            {isSelf && <Badge>You</Badge>}
+        <td data-label="Name">
+          <div>
+            <div className="person">
+              <strong>{member.displayName}</strong>
+              {isSelf && <Badge>You</Badge>}
+            </div>
+            <div className="muted small break">{member.email}</div>
           </div>
-          <div className="muted small">{member.email}</div>
         </td>
-        <td>
+        <td data-label="Role">
           {isAdmin && !isSelf ? (
             <>
               <label htmlFor={roleSelectId} className="visually-hidden">
@@ -64,9 +66,9 @@ export function MemberRow({ member, isAdmin, isSelf }: { member: Member; isAdmin
             ORG_ROLE_LABELS[member.role].label
           )}
         </td>
-        <td>{inactive ? <Badge tone="bad">Deactivated</Badge> : <Badge tone="good">Active</Badge>}</td>
-        <td>{member.passkeyCount}</td>
-        <td>{formatDateTime(member.joinedAt)}</td>
+        <td data-label="Status">{inactive ? <Badge tone="bad">Deactivated</Badge> : <Badge tone="good">Active</Badge>}</td>
+        <td data-label="Passkeys">{member.passkeyCount}</td>
+        <td data-label="Joined">{formatDateTime(member.joinedAt)}</td>
         {isAdmin && (
           <td className="actions">
             {!isSelf && confirming === null && (
@@ -109,7 +111,7 @@ export function MemberRow({ member, isAdmin, isSelf }: { member: Member; isAdmin
       </tr>
       {(error || reenrol.data) && (
         <tr>
-          <td colSpan={isAdmin ? 6 : 5}>
+          <td colSpan={isAdmin ? 6 : 5} className="row-detail">
             {error && <ErrorAlert error={error} title={`Could not update ${member.displayName}`} />}
             {reenrol.data && <InviteLink url={reenrol.data.url} expiresAt={reenrol.data.expiresAt} />}
           </td>

@@ -24,7 +24,7 @@ export function MembersPage() {
         {members.isPending && <p className="muted">Loading members…</p>}
         {members.data && (
           <div className="table-wrap">
-            <table>
+            <table className="stack-table">
               <thead>
                 <tr>
                   <th scope="col">Name</th>

@@ -21,7 +21,7 @@ export function PendingInvites() {
       <h2 id="pending-title">Pending invites</h2>
       {revoke.error && <ErrorAlert error={revoke.error} title="Could not revoke" />}
       <div className="table-wrap">
-        <table>
+        <table className="stack-table">
           <thead>
             <tr>
               <th scope="col">Email</th>
@@ -37,11 +37,11 @@ export function PendingInvites() {
           <tbody>
             {invites.data.map((inv) => (
               <tr key={inv.id}>
-                <td>{inv.email}</td>
-                <td>{inv.kind === 'reenrol' ? <Badge tone="warn">Re-enrolment</Badge> : <Badge>New member</Badge>}</td>
-                <td>{ORG_ROLE_LABELS[inv.role].label}</td>
-                <td>{inv.createdByName}</td>
-                <td>{formatDateTime(inv.expiresAt)}</td>
+                <td data-label="Email">{inv.email}</td>
+                <td data-label="Kind">{inv.kind === 'reenrol' ? <Badge tone="warn">Re-enrolment</Badge> : <Badge>New member</Badge>}</td>
+                <td data-label="Role">{ORG_ROLE_LABELS[inv.role].label}</td>
+                <td data-label="Invited by">{inv.createdByName}</td>
+                <td data-label="Expires">{formatDateTime(inv.expiresAt)}</td>
                 <td className="actions">
                   <Button variant="ghost" className="btn-small" onClick={() => revoke.mutate({ inviteId: inv.id })} busy={revoke.isPending && revoke.variables?.inviteId === inv.id}>
                     Revoke
