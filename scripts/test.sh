@@ -17,6 +17,8 @@ npx vitest run --reporter=default --reporter=json --outputFile.json=test-results
 
 echo "==> production build"
 if npx next build >test-results/build.log 2>&1; then
+  echo "==> bundle size (bench/first-load-js.mjs; figures only, see bench/README.md)"
+  node bench/first-load-js.mjs || true
   echo "==> end-to-end tests (Playwright, Chromium)"
   npx playwright test || status=1
 else
