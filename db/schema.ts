@@ -5,6 +5,8 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  check,
+  smallint,
   boolean,
   index,
   integer,
@@ -24,7 +26,9 @@ export const orgRole = pgEnum('org_role', ['admin', 'member', 'auditor']);
 export const membershipStatus = pgEnum('membership_status', ['active', 'deactivated']);
 export const walletRole = pgEnum('wallet_role', ['approver', 'initiator', 'viewer']);
 export const walletChain = pgEnum('wallet_chain', ['bitcoin', 'ethereum']);
-export const walletStatus = pgEnum('wallet_status', ['awaiting_keycard', 'active', 'archived']);
+/** pending_keys: co-signer key made, browser keys not yet registered; awaiting_keycard: card not yet confirmed. */
+export const walletStatus = pgEnum('wallet_status', ['pending_keys', 'awaiting_keycard', 'active', 'archived']);
+export const walletKeyRole = pgEnum('wallet_key_role', ['user', 'backup', 'cosigner']);
 export const inviteKind = pgEnum('invite_kind', ['join', 'reenrol']);
 export const challengePurpose = pgEnum('challenge_purpose', ['signup', 'signin', 'add_passkey', 'accept_invite']);
 
@@ -141,11 +145,64 @@ export const wallets = pgTable(
     name: text('name').notNull(),
     chain: walletChain('chain').notNull(),
     network: text('network').notNull(),
+    // Always set explicitly; the default predates pending_keys (a new enum value cannot be a
+    // default in the migration transaction that adds it).
     status: walletStatus('status').notNull().default('awaiting_keycard'),
+    threshold: smallint('threshold').notNull().default(2),
+    /** BIP380 output descriptor with checksum, set when the browser keys are registered. */
+    descriptor: text('descriptor'),
+    /** SHA-256 of the confirmation code printed on the key card (the code is never stored). */
+    keycardCodeHash: text('keycard_code_hash'),
+    keycardConfirmedAt: ts('keycard_confirmed_at'),
     createdBy: uuid('created_by').notNull().references(() => users.id),
     createdAt: createdAt(),
   },
   (t) => [index('wallets_org_idx').on(t.orgId)],
+);
+
+/**
+ * Public keys of a wallet with their origins. Only Key #1 (role user) carries an encrypted
+ * envelope; a CHECK constraint makes storing anything for the backup key impossible.
+ */
+export const walletKeys = pgTable(
+  'wallet_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    role: walletKeyRole('role').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    path: text('path').notNull(),
+    xpub: text('xpub').notNull(),
+    envelope: jsonb('envelope'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('wallet_keys_wallet_role_key').on(t.walletId, t.role),
+    check('wallet_keys_envelope_only_for_user_key', sql`${t.role} = 'user' OR ${t.envelope} IS NULL`),
+  ],
+);
+
+/** The co-signer's Key #3 seed, wrapped by a non-extractable HSM key (server/cosigner). */
+export const cosignerKeys = pgTable('cosigner_keys', {
+  walletId: uuid('wallet_id').primaryKey().references(() => wallets.id),
+  backend: text('backend').notNull(),
+  wrapped: text('wrapped').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Addresses handed out (receive, branch 0) or used for change (branch 1). */
+export const walletAddresses = pgTable(
+  'wallet_addresses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    branch: smallint('branch').notNull(),
+    index: integer('index').notNull(),
+    address: text('address').notNull(),
+    witnessScript: text('witness_script').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('wallet_addresses_path_key').on(t.walletId, t.branch, t.index), uniqueIndex('wallet_addresses_address_key').on(t.address)],
 );
 
 /** Users are on a wallet only when granted: approvers can also initiate; viewers only read. */

@@ -4,12 +4,17 @@
  *   publicProcedure  - anyone (mutations still need our Origin)
  *   authedProcedure  - a signed-in, active member; ctx.session is non-null
  *   orgProcedure(r)  - additionally holds one of the org roles r
+ *   walletProcedure(r) - input carries walletId; the caller holds one of the wallet roles r on a
+ *                      wallet of their organisation; ctx.wallet is that wallet
  * Each tier records itself in `meta` so tests can enumerate the router and check every procedure.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
-import type { OrgRole } from '@/lib/roles';
+import type { OrgRole, WalletRole } from '@/lib/roles';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { walletMembers, wallets } from '@/db/schema';
 import type { AppConfig } from './config';
 import type { SessionInfo } from './services/sessions';
 import { clearSessionCookie, serializeSessionCookie } from './auth/cookies';
@@ -24,10 +29,11 @@ export interface Context {
   resHeaders: Headers;
 }
 
-export type Tier = 'public' | 'authed' | 'org';
+export type Tier = 'public' | 'authed' | 'org' | 'wallet';
 export interface Meta {
   tier: Tier;
   roles?: readonly OrgRole[];
+  walletRoles?: readonly WalletRole[];
 }
 
 export interface FlatFieldErrors {
@@ -118,6 +124,27 @@ export const orgProcedure = (...roles: readonly OrgRole[]) =>
       return next();
     })
     .meta({ tier: 'org', roles });
+
+/**
+ * Nobody is on a wallet by default, admins included: a wallet of another organisation, a wallet
+ * the caller has no role on, and a missing wallet all answer NOT_FOUND.
+ */
+export const walletProcedure = (...walletRoles: readonly WalletRole[]) =>
+  base
+    .use(signedIn)
+    .input(z.object({ walletId: z.uuid('Must be a valid id') }))
+    .use(async ({ ctx, input, next }) => {
+      const [row] = await ctx.db
+        .select({ wallet: wallets, role: walletMembers.role })
+        .from(wallets)
+        .innerJoin(walletMembers, and(eq(walletMembers.walletId, wallets.id), eq(walletMembers.userId, ctx.session.userId)))
+        .where(and(eq(wallets.id, input.walletId), eq(wallets.orgId, ctx.session.orgId)))
+        .limit(1);
+      if (!row) throw new AppError('NOT_FOUND', `wallet ${input.walletId} not visible to ${ctx.session.userId}`);
+      if (!walletRoles.includes(row.role)) throw new AppError('FORBIDDEN_ROLE', `${row.role} is not one of ${walletRoles.join(', ')}`);
+      return next({ ctx: { ...ctx, wallet: row.wallet, walletRole: row.role } });
+    })
+    .meta({ tier: 'wallet', walletRoles });
 
 export function setSessionCookie(ctx: Context, token: string, expiresAt: Date): void {
   ctx.resHeaders.append('Set-Cookie', serializeSessionCookie(ctx.config, token, (expiresAt.getTime() - Date.now()) / 1000));

@@ -4,6 +4,7 @@ import { walletMembers, wallets } from '@/db/schema';
 import { WalletRoleSchema } from '@/lib/schemas';
 import { authedProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';
+import { WALLET_STATUSES } from '@/lib/wallet-constants';
 
 /** Wallets the caller has been granted a role on; nobody sees a wallet by default. */
 export const list = authedProcedure
@@ -15,7 +16,7 @@ export const list = authedProcedure
         name: z.string(),
         chain: z.enum(['bitcoin', 'ethereum']),
         network: z.string(),
-        status: z.enum(['awaiting_keycard', 'active', 'archived']),
+        status: z.enum(WALLET_STATUSES),
         myRole: WalletRoleSchema,
         createdAt: IsoDate,
       }),
