@@ -3,8 +3,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // PGlite ships WASM + data files that must be loaded from node_modules, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite'],
+  // PGlite ships WASM + data files and pkcs11js is a native addon: load both from node_modules.
+  serverExternalPackages: ['@electric-sql/pglite', 'pkcs11js'],
   async headers() {
     return [
       {

@@ -25,3 +25,9 @@ export const InviteTokenSchema = z.string().min(20).max(100).regex(/^[A-Za-z0-9_
 
 export const OrgRoleSchema = z.enum(ORG_ROLES);
 export const WalletRoleSchema = z.enum(WALLET_ROLES);
+export const WalletNameSchema = z
+  .string()
+  .trim()
+  .min(2, 'Wallet name must be at least 2 characters')
+  .max(60, 'Wallet name must be at most 60 characters')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Wallet name must not contain control characters');

@@ -8,6 +8,8 @@
 #   otherwise             -> a fresh, empty PGlite data dir in a temp dir; the app migrates
 #                            it itself on first use.
 #
+# Co-signer: a fresh SoftHSM2 token in a temp dir (scripts/hsm-init.sh).
+#
 # The browser must reach the app as http://localhost:PORT (WebAuthn rejects IP origins), so
 # APP_ORIGIN is set to exactly that.
 set -euo pipefail
@@ -47,6 +49,12 @@ else
   export PGLITE_DIR="$tmp/pglite"
   echo "e2e-server: using a fresh PGlite database in $PGLITE_DIR" >&2
 fi
+
+# The co-signer: a fresh SoftHSM2 token per run (CI installs softhsm2; the suite needs the HSM).
+hsm_dir="$(mktemp -d "${TMPDIR:-/tmp}/keystead-e2e-hsm.XXXXXX")"
+export SOFTHSM_DIR="$hsm_dir" HSM_TOKEN_LABEL=keystead-e2e HSM_PIN=e2e-user-pin HSM_SO_PIN=e2e-so-pin KEYSTEAD_COSIGNER=pkcs11
+eval "$(bash scripts/hsm-init.sh)"
+echo "e2e-server: co-signer on SoftHSM2 token $HSM_TOKEN_LABEL ($SOFTHSM2_CONF)" >&2
 
 echo "e2e-server: starting next on ${APP_ORIGIN}" >&2
 exec npx next start --port "$PORT"

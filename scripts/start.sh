@@ -7,6 +7,13 @@ bash scripts/setup.sh
 export PORT="${PORT:-3000}"
 export APP_ORIGIN="${APP_ORIGIN:-http://localhost:$PORT}"
 export NEXT_TELEMETRY_DISABLED=1
+if [ -f /usr/lib/softhsm/libsofthsm2.so ]; then
+  # The co-signer's keys live in a SoftHSM2 token under .data/softhsm (created once).
+  bash scripts/hsm-init.sh >/dev/null
+  echo "==> co-signer: SoftHSM2 token in .data/softhsm"
+else
+  echo "==> co-signer: no PKCS#11 library found (apt-get install softhsm2 for an HSM); using the software keystore"
+fi
 echo "==> building"
 npx next build >/tmp/keystead-build.log 2>&1 || { cat /tmp/keystead-build.log; exit 1; }
 if [ -z "${DATABASE_URL:-}" ]; then

@@ -3,9 +3,16 @@ import type { AppConfig } from './config';
 import { readCookie, sessionCookieName } from './auth/cookies';
 import { loadSession } from './services/sessions';
 import type { Context } from './trpc';
+import type { CoSigner } from './cosigner/types';
 
-export async function createContext(opts: { req: Request; resHeaders: Headers; db: Db; config: AppConfig }): Promise<Context> {
-  const { req, resHeaders, db, config } = opts;
+export async function createContext(opts: {
+  req: Request;
+  resHeaders: Headers;
+  db: Db;
+  config: AppConfig;
+  getCoSigner: () => Promise<CoSigner>;
+}): Promise<Context> {
+  const { req, resHeaders, db, config, getCoSigner } = opts;
   const token = readCookie(req.headers.get('cookie'), sessionCookieName(config));
   return {
     db,
@@ -14,5 +21,6 @@ export async function createContext(opts: { req: Request; resHeaders: Headers; d
     origin: req.headers.get('origin'),
     userAgent: req.headers.get('user-agent'),
     resHeaders,
+    getCoSigner,
   };
 }

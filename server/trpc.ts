@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { walletMembers, wallets } from '@/db/schema';
 import type { AppConfig } from './config';
 import type { SessionInfo } from './services/sessions';
+import type { CoSigner } from './cosigner/types';
 import { clearSessionCookie, serializeSessionCookie } from './auth/cookies';
 
 export interface Context {
@@ -27,6 +28,8 @@ export interface Context {
   origin: string | null;
   userAgent: string | null;
   resHeaders: Headers;
+  /** Opened lazily: most requests never touch the HSM. */
+  getCoSigner: () => Promise<CoSigner>;
 }
 
 export type Tier = 'public' | 'authed' | 'org' | 'wallet';

@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invites, memberships, passkeys } from '@/db/schema';
+import { invites, memberships, passkeys, walletMembers, wallets } from '@/db/schema';
 import { appRouter } from '@/server/routers/_app';
 import type { Meta } from '@/server/trpc';
 import { callByPath, TestApp, uniqueEmail, type Browser } from '../helpers/api';
@@ -40,6 +40,16 @@ const ORG_ROLES: Record<string, string[]> = {
   'members.changeRole': ['admin'],
   'members.deactivate': ['admin'],
   'members.reactivate': ['admin'],
+  'wallets.createStart': ['admin', 'member'],
+};
+
+/** Reviewed wallet-role table for wallet-tier procedures. */
+const WALLET_ROLES: Record<string, string[]> = {
+  'wallets.addresses': ['approver', 'initiator', 'viewer'],
+  'wallets.confirmKeycard': ['approver'],
+  'wallets.createFinish': ['approver'],
+  'wallets.get': ['approver', 'initiator', 'viewer'],
+  'wallets.newAddress': ['approver', 'initiator'],
 };
 
 const ID_KEYS = ['userId', 'inviteId', 'passkeyId', 'walletId', 'orgId'];
@@ -51,6 +61,7 @@ let bAdmin: Browser;
 let bMember: { userId: string; email: string };
 let bInviteId: string;
 let bPasskeyId: string;
+let bWalletId: string;
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -71,13 +82,18 @@ beforeAll(async () => {
   bMember = { userId: me!.userId, email };
   bInviteId = (await bAdmin.api.invites.create.mutate({ email: uniqueEmail('b-pending'), role: 'auditor' })).inviteId;
   bPasskeyId = (await bm.api.passkeys.list.query())[0]!.id;
+  // An org B wallet (inserted directly: the co-signer is not needed to test access to it).
+  const bAdminMe = (await bAdmin.api.auth.me.query())!;
+  const [w] = await db.db.insert(wallets).values({ orgId: bAdminMe.orgId, name: 'B Vault', chain: 'bitcoin', network: 'regtest', status: 'active', createdBy: bAdminMe.userId }).returning();
+  bWalletId = w!.id;
+  await db.db.insert(walletMembers).values({ walletId: bWalletId, userId: bAdminMe.userId, role: 'approver' });
 });
 afterAll(() => db?.close());
 
 describe('procedure classification', () => {
   it('every procedure is built from a tier', () => {
     expect(procedures.length).toBeGreaterThan(20);
-    for (const p of procedures) expect(p.meta?.tier, p.path).toMatch(/^(public|authed|org)$/);
+    for (const p of procedures) expect(p.meta?.tier, p.path).toMatch(/^(public|authed|org|wallet)$/);
   });
 
   it('the public procedures are exactly the reviewed list', () => {
@@ -87,6 +103,11 @@ describe('procedure classification', () => {
   it('org-tier procedures carry exactly the reviewed roles', () => {
     const actual = Object.fromEntries(procedures.filter((p) => p.meta?.tier === 'org').map((p) => [p.path, [...(p.meta!.roles ?? [])].sort()]));
     expect(actual).toEqual(ORG_ROLES);
+  });
+
+  it('wallet-tier procedures carry exactly the reviewed wallet roles', () => {
+    const actual = Object.fromEntries(procedures.filter((p) => p.meta?.tier === 'wallet').map((p) => [p.path, [...(p.meta!.walletRoles ?? [])].sort()]));
+    expect(actual).toEqual(WALLET_ROLES);
   });
 });
 
@@ -129,6 +150,11 @@ describe('another organisation’s objects', () => {
     'invites.reenrol': () => ({ userId: bMember.userId }),
     'invites.revoke': () => ({ inviteId: bInviteId }),
     'passkeys.remove': () => ({ passkeyId: bPasskeyId }),
+    'wallets.addresses': () => ({ walletId: bWalletId }),
+    'wallets.confirmKeycard': () => ({ walletId: bWalletId, code: 'AAAA-BBBB' }),
+    'wallets.createFinish': () => ({ walletId: bWalletId }),
+    'wallets.get': () => ({ walletId: bWalletId }),
+    'wallets.newAddress': () => ({ walletId: bWalletId }),
   };
 
   it('every procedure that takes an object id is in the cross-organisation table', () => {

@@ -7,7 +7,10 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { parseConfig, type AppConfig } from '@/server/config';
 import { createTrpcHandler } from '@/server/http/trpc-handler';
 import type { AppRouter } from '@/server/routers/_app';
+import { createCoSigner } from '@/server/cosigner';
+import type { CoSigner } from '@/server/cosigner/types';
 import { SoftAuthenticator } from './soft-authenticator';
+import { createTempSoftHsm } from './softhsm';
 import type { TestDb } from './test-db';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -16,13 +19,25 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return parseConfig({ NODE_ENV: 'test', APP_ORIGIN: ORIGIN, ...overrides });
 }
 
+let sharedCoSigner: Promise<CoSigner> | null = null;
+
+/** A real SoftHSM2-backed co-signer on a throw-away token, opened on first use (once per test file). */
+export function testCoSigner(): Promise<CoSigner> {
+  sharedCoSigner ??= (async () => {
+    const hsm = createTempSoftHsm();
+    hsm.initToken('keystead-api-test');
+    return createCoSigner(hsm.config('keystead-api-test'));
+  })();
+  return sharedCoSigner;
+}
+
 export class TestApp {
   readonly handler: (req: Request) => Promise<Response>;
   constructor(
     readonly db: TestDb,
     readonly config: AppConfig = testConfig(),
   ) {
-    this.handler = createTrpcHandler({ getDb: async () => db.db, getConfig: () => config });
+    this.handler = createTrpcHandler({ getDb: async () => db.db, getConfig: () => config, getCoSigner: testCoSigner });
   }
 
   browser(): Browser {
