@@ -3,8 +3,15 @@
 #   --build   rebuild first (`npx next build`), even if .next/BUILD_ID exists
 #   --check   exit 1 if any route is over its target
 # Other arguments are passed on to bench/first-load-js.mjs (e.g. --target=KB).
+# Opt-in: `bash bench/run.sh ceremony [...]` runs only the wallet key ceremony benchmark
+# (bench/ceremony.mjs: headless Chromium vs Node; no build needed); the other arguments go to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "ceremony" ]; then
+  shift
+  exec node bench/ceremony.mjs "$@"
+fi
 
 build=0
 args=()

@@ -24,6 +24,7 @@ export function useMe(): Me {
 
 const NAV: { href: string; label: string; roles?: OrgRole[] }[] = [
   { href: '/dashboard', label: 'Overview' },
+  { href: '/wallets', label: 'Wallets' },
   { href: '/members', label: 'Members' },
   { href: '/audit', label: 'Audit log', roles: ['admin', 'auditor'] },
   { href: '/account', label: 'Account & passkeys' },
@@ -71,7 +72,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           <ul>
             {items.map((item) => (
               <li key={item.href}>
-                <Link href={item.href} aria-current={pathname === item.href ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+                <Link href={item.href} aria-current={pathname === item.href || pathname.startsWith(`${item.href}/`) ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
                   {item.label}
                 </Link>
               </li>
