@@ -31,23 +31,28 @@ export async function runWalletCeremony(opts: {
   password: string;
   onStep: (step: CeremonyStepId) => void;
 }): Promise<CeremonyResult> {
-  const { client, onStep } = opts;
+  const { client } = opts;
+  // Argon2id blocks the main thread for ~0.5 s per key: let the browser paint the new step first.
+  const onStep = async (step: CeremonyStepId) => {
+    opts.onStep(step);
+    await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  };
   const crypto = await import('@/lib/crypto');
 
-  onStep('cosigner');
+  await onStep('cosigner');
   const start = await client.wallets.createStart.mutate({ name: opts.name });
   const { walletId, network } = start;
 
-  onStep('keys');
+  await onStep('keys');
   const user = crypto.generateWalletKey(network);
   const backup = crypto.generateWalletKey(network);
   const enc = new TextEncoder();
 
-  onStep('encrypt-user');
+  await onStep('encrypt-user');
   const box1 = await crypto.encryptKey(enc.encode(user.masterXprv), opts.password, { walletId, keyRole: 'user' });
-  onStep('encrypt-backup');
+  await onStep('encrypt-backup');
   const box2 = await crypto.encryptKey(enc.encode(backup.masterXprv), opts.password, { walletId, keyRole: 'backup' });
-  onStep('recovery');
+  await onStep('recovery');
   const box4 = await crypto.encryptPasswordForRecovery(opts.password, start.recoveryKey);
 
   const cosigner = crypto.parseKeyOrigin(start.cosigner, network);
@@ -55,7 +60,7 @@ export async function runWalletCeremony(opts: {
   const descriptor = crypto.walletDescriptor([...origins], network);
   const first = crypto.deriveAddress([...origins], network, 0, 0);
 
-  onStep('register');
+  await onStep('register');
   const finished = await client.wallets.createFinish.mutate({
     walletId,
     userKey: user.origin,
@@ -65,7 +70,7 @@ export async function runWalletCeremony(opts: {
     firstAddress: first.address,
   });
 
-  onStep('card');
+  await onStep('card');
   const card: KeycardData = {
     format: 'keystead-keycard',
     v: 1,
