@@ -7,12 +7,17 @@ bash scripts/setup.sh
 export PORT="${PORT:-3000}"
 export APP_ORIGIN="${APP_ORIGIN:-http://localhost:$PORT}"
 export NEXT_TELEMETRY_DISABLED=1
+# `next start` runs with NODE_ENV=production, where the co-signer wants an explicit PIN and refuses
+# the software keystore unless allowed: the quick start opts in to both, saying so.
 if [ -f /usr/lib/softhsm/libsofthsm2.so ]; then
   # The co-signer's keys live in a SoftHSM2 token under .data/softhsm (created once).
-  bash scripts/hsm-init.sh >/dev/null
-  echo "==> co-signer: SoftHSM2 token in .data/softhsm"
+  export HSM_PIN="${HSM_PIN:-keystead-dev-pin}" HSM_SO_PIN="${HSM_SO_PIN:-keystead-dev-so-pin}"
+  eval "$(bash scripts/hsm-init.sh 2>/dev/null)"
+  echo "==> co-signer: SoftHSM2 token in .data/softhsm (development PIN unless HSM_PIN is set)"
 else
-  echo "==> co-signer: no PKCS#11 library found (apt-get install softhsm2 for an HSM); using the software keystore"
+  export KEYSTEAD_COSIGNER="${KEYSTEAD_COSIGNER:-software}" KEYSTEAD_ALLOW_SOFTWARE_COSIGNER="${KEYSTEAD_ALLOW_SOFTWARE_COSIGNER:-1}"
+  echo "==> co-signer: no PKCS#11 library found (apt-get install softhsm2 for an HSM)."
+  echo "    Using the encrypted SOFTWARE keystore in .data/cosigner: fine for trying Keystead, not for real funds."
 fi
 echo "==> building"
 npx next build >/tmp/keystead-build.log 2>&1 || { cat /tmp/keystead-build.log; exit 1; }

@@ -1,0 +1,15 @@
+/**
+ * Runs once when the Next.js server starts: opens the co-signer so that a misconfigured HSM,
+ * or the software keystore's warning, shows at start-up rather than at the first wallet.
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { getCoSigner } = await import('./server/cosigner-instance');
+  try {
+    const cosigner = await getCoSigner();
+    console.log(`[keystead] co-signer ready (${cosigner.backend === 'pkcs11' ? 'PKCS#11 HSM' : 'software keystore'})`);
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string; hint?: string } }).cause;
+    console.error(`[keystead] CO-SIGNER UNAVAILABLE: ${cause?.message ?? (error as Error).message}${cause?.hint ? `\n  ${cause.hint}` : ''}`);
+  }
+}
