@@ -1,9 +1,18 @@
 /**
- * Runs once when the Next.js server starts: opens the co-signer so that a misconfigured HSM,
- * or the software keystore's warning, shows at start-up rather than at the first wallet.
+ * Runs once when the Next.js server starts: starts the background wallet sync, and opens the
+ * co-signer so that a misconfigured HSM, or the software keystore's warning, shows at start-up
+ * rather than at the first wallet.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  if (process.env.BITCOIN_SYNC !== 'off') {
+    const [{ startSyncLoop }, { getDb }, { getBitcoinChain }] = await Promise.all([
+      import('./server/jobs/sync-loop'),
+      import('./server/db'),
+      import('./server/chain-instance'),
+    ]);
+    startSyncLoop({ getDb, getChain: getBitcoinChain, intervalMs: Number(process.env.BITCOIN_SYNC_INTERVAL_MS ?? 10_000) });
+  }
   const { getCoSigner } = await import('./server/cosigner-instance');
   try {
     const cosigner = await getCoSigner();

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   check,
   smallint,
@@ -190,7 +191,7 @@ export const cosignerKeys = pgTable('cosigner_keys', {
   createdAt: createdAt(),
 });
 
-/** Addresses handed out (receive, branch 0) or used for change (branch 1). */
+/** Addresses handed out (receive, branch 0) or used for change (branch 1); usedAt set by sync. */
 export const walletAddresses = pgTable(
   'wallet_addresses',
   {
@@ -200,6 +201,8 @@ export const walletAddresses = pgTable(
     index: integer('index').notNull(),
     address: text('address').notNull(),
     witnessScript: text('witness_script').notNull(),
+    /** First time the chain showed a payment to this address. */
+    usedAt: ts('used_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('wallet_addresses_path_key').on(t.walletId, t.branch, t.index), uniqueIndex('wallet_addresses_address_key').on(t.address)],
@@ -235,3 +238,54 @@ export const auditEvents = pgTable(
   },
   (t) => [uniqueIndex('audit_events_org_seq_key').on(t.orgId, t.seq)],
 );
+
+/** The wallet's unspent outputs as last seen on chain (replaced wholesale by each sync). */
+export const walletUtxos = pgTable(
+  'wallet_utxos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    txid: text('txid').notNull(),
+    vout: integer('vout').notNull(),
+    valueSats: bigint('value_sats', { mode: 'bigint' }).notNull(),
+    scriptPubKey: text('script_pub_key').notNull(),
+    address: text('address').notNull(),
+    branch: smallint('branch').notNull(),
+    index: integer('index').notNull(),
+    /** null while in the mempool. */
+    height: integer('height'),
+    coinbase: boolean('coinbase').notNull().default(false),
+    seenAt: createdAt(),
+  },
+  (t) => [uniqueIndex('wallet_utxos_outpoint_key').on(t.txid, t.vout), index('wallet_utxos_wallet_idx').on(t.walletId)],
+);
+
+export const txDirection = pgEnum('tx_direction', ['incoming', 'outgoing', 'self']);
+
+/** Transactions touching the wallet, with their net effect on its balance. */
+export const walletTransactions = pgTable(
+  'wallet_transactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    txid: text('txid').notNull(),
+    direction: txDirection('direction').notNull(),
+    /** Signed: received minus spent, in satoshis. */
+    netSats: bigint('net_sats', { mode: 'bigint' }).notNull(),
+    feeSats: bigint('fee_sats', { mode: 'bigint' }),
+    height: integer('height'),
+    blockHash: text('block_hash'),
+    firstSeenAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('wallet_transactions_wallet_txid_key').on(t.walletId, t.txid)],
+);
+
+/** Per-wallet sync bookkeeping, so a restarted job resumes instead of starting over. */
+export const walletSyncState = pgTable('wallet_sync_state', {
+  walletId: uuid('wallet_id').primaryKey().references(() => wallets.id),
+  tipHeight: integer('tip_height'),
+  tipHash: text('tip_hash'),
+  lastSyncedAt: ts('last_synced_at'),
+  lastError: text('last_error'),
+});

@@ -28,6 +28,8 @@ export const APP_ERRORS = {
   KEYCARD_CODE_MISMATCH: { trpc: 'BAD_REQUEST', user: 'That code does not match the one printed on this wallet’s key card. Check the card and type the code again.' },
   GAP_LIMIT_REACHED: { trpc: 'PRECONDITION_FAILED', user: 'Twenty unused addresses are already issued. Reuse one of them until payments arrive.' },
   COSIGNER_UNAVAILABLE: { trpc: 'INTERNAL_SERVER_ERROR', user: 'The co-signer (HSM) is not available. Try again later or contact your Keystead operator.' },
+  CHAIN_UNAVAILABLE: { trpc: 'INTERNAL_SERVER_ERROR', user: 'The Bitcoin node is not reachable. Balances may be out of date; try again in a minute.' },
+  FAUCET_UNAVAILABLE: { trpc: 'PRECONDITION_FAILED', user: 'The test faucet only works on the local regtest chain.' },
   MALFORMED_REQUEST: { trpc: 'BAD_REQUEST', user: 'The request could not be read (malformed JSON). Reload the page and try again.' },
   PAYLOAD_TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', user: 'The request is too large. Reduce its size and try again.' },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', user: 'Something went wrong on our side. Try again; if it persists, contact support.' },

@@ -4,6 +4,7 @@ import { readCookie, sessionCookieName } from './auth/cookies';
 import { loadSession } from './services/sessions';
 import type { Context } from './trpc';
 import type { CoSigner } from './cosigner/types';
+import type { BitcoinChain } from './chains/bitcoin/types';
 
 export async function createContext(opts: {
   req: Request;
@@ -11,8 +12,9 @@ export async function createContext(opts: {
   db: Db;
   config: AppConfig;
   getCoSigner: () => Promise<CoSigner>;
+  getChain: () => Promise<BitcoinChain>;
 }): Promise<Context> {
-  const { req, resHeaders, db, config, getCoSigner } = opts;
+  const { req, resHeaders, db, config, getCoSigner, getChain } = opts;
   const token = readCookie(req.headers.get('cookie'), sessionCookieName(config));
   return {
     db,
@@ -22,5 +24,6 @@ export async function createContext(opts: {
     userAgent: req.headers.get('user-agent'),
     resHeaders,
     getCoSigner,
+    getChain,
   };
 }

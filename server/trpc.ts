@@ -18,6 +18,7 @@ import { walletMembers, wallets } from '@/db/schema';
 import type { AppConfig } from './config';
 import type { SessionInfo } from './services/sessions';
 import type { CoSigner } from './cosigner/types';
+import type { BitcoinChain } from './chains/bitcoin/types';
 import { clearSessionCookie, serializeSessionCookie } from './auth/cookies';
 
 export interface Context {
@@ -30,6 +31,7 @@ export interface Context {
   resHeaders: Headers;
   /** Opened lazily: most requests never touch the HSM. */
   getCoSigner: () => Promise<CoSigner>;
+  getChain: () => Promise<BitcoinChain>;
 }
 
 export type Tier = 'public' | 'authed' | 'org' | 'wallet';

@@ -9,7 +9,9 @@ import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { formatDateTime } from '@/components/ui/format';
 import { PageHeader } from '@/components/shell/PageHeader';
 import { ConfirmKeycardForm } from './ConfirmKeycardForm';
+import { BalanceCard } from './BalanceCard';
 import { ReceiveCard } from './ReceiveCard';
+import { TransactionsCard } from './TransactionsCard';
 
 const KEY_LABELS = { user: 'Key #1 · user key (encrypted copy on the server)', backup: 'Key #2 · backup key (only on the key card)', cosigner: 'Key #3 · co-signer key (HSM)' } as const;
 
@@ -32,7 +34,9 @@ export function WalletPage({ walletId }: { walletId: string }) {
         </Alert>
       )}
       {w.status === 'awaiting_keycard' && w.myRole === 'approver' && <ConfirmKeycardForm walletId={w.id} />}
+      {w.status === 'active' && <BalanceCard walletId={w.id} network={w.network} myRole={w.myRole} />}
       {w.status === 'active' && <ReceiveCard wallet={w} />}
+      {w.status === 'active' && <TransactionsCard walletId={w.id} />}
       {w.descriptor && (
         <section className="card" aria-labelledby="descriptor-title">
           <h2 id="descriptor-title">Output descriptor</h2>

@@ -2,12 +2,13 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Db } from '@/db/client';
 import type { AppConfig } from '../config';
 import type { CoSigner } from '../cosigner/types';
+import type { BitcoinChain } from '../chains/bitcoin/types';
 import { createContext } from '../context';
 import { appRouter } from '../routers/_app';
 import { limitBody } from './body-limit';
 
 /** The whole API as one fetch handler: the Next route uses it, and so do the API tests. */
-export function createTrpcHandler(deps: { getDb: () => Promise<Db>; getConfig: () => AppConfig; getCoSigner: () => Promise<CoSigner> }) {
+export function createTrpcHandler(deps: { getDb: () => Promise<Db>; getConfig: () => AppConfig; getCoSigner: () => Promise<CoSigner>; getChain: () => Promise<BitcoinChain> }) {
   return async function handleTrpc(req: Request): Promise<Response> {
     const config = deps.getConfig();
     const limited = await limitBody(req, config.MAX_BODY_BYTES);
@@ -17,7 +18,7 @@ export function createTrpcHandler(deps: { getDb: () => Promise<Db>; getConfig: (
       endpoint: '/api/trpc',
       req: limited,
       router: appRouter,
-      createContext: ({ req: r, resHeaders }) => createContext({ req: r, resHeaders, db, config, getCoSigner: deps.getCoSigner }),
+      createContext: ({ req: r, resHeaders }) => createContext({ req: r, resHeaders, db, config, getCoSigner: deps.getCoSigner, getChain: deps.getChain }),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
       },

@@ -46,6 +46,10 @@ const ORG_ROLES: Record<string, string[]> = {
 /** Reviewed wallet-role table for wallet-tier procedures. */
 const WALLET_ROLES: Record<string, string[]> = {
   'wallets.addresses': ['approver', 'initiator', 'viewer'],
+  'wallets.balance': ['approver', 'initiator', 'viewer'],
+  'wallets.faucet': ['approver', 'initiator'],
+  'wallets.sync': ['approver', 'initiator', 'viewer'],
+  'wallets.transactions': ['approver', 'initiator', 'viewer'],
   'wallets.confirmKeycard': ['approver'],
   'wallets.createFinish': ['approver'],
   'wallets.get': ['approver', 'initiator', 'viewer'],
@@ -151,6 +155,10 @@ describe('another organisation’s objects', () => {
     'invites.revoke': () => ({ inviteId: bInviteId }),
     'passkeys.remove': () => ({ passkeyId: bPasskeyId }),
     'wallets.addresses': () => ({ walletId: bWalletId }),
+    'wallets.balance': () => ({ walletId: bWalletId }),
+    'wallets.faucet': () => ({ walletId: bWalletId }),
+    'wallets.sync': () => ({ walletId: bWalletId }),
+    'wallets.transactions': () => ({ walletId: bWalletId }),
     'wallets.confirmKeycard': () => ({ walletId: bWalletId, code: 'AAAA-BBBB' }),
     'wallets.createFinish': () => ({ walletId: bWalletId }),
     'wallets.get': () => ({ walletId: bWalletId }),

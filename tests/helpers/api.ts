@@ -9,6 +9,7 @@ import { createTrpcHandler } from '@/server/http/trpc-handler';
 import type { AppRouter } from '@/server/routers/_app';
 import { createCoSigner } from '@/server/cosigner';
 import type { CoSigner } from '@/server/cosigner/types';
+import type { BitcoinChain } from '@/server/chains/bitcoin/types';
 import { SoftAuthenticator } from './soft-authenticator';
 import { createTempSoftHsm } from './softhsm';
 import type { TestDb } from './test-db';
@@ -36,8 +37,9 @@ export class TestApp {
   constructor(
     readonly db: TestDb,
     readonly config: AppConfig = testConfig(),
+    getChain: () => Promise<BitcoinChain> = () => Promise.reject(new Error('no chain node in this test file')),
   ) {
-    this.handler = createTrpcHandler({ getDb: async () => db.db, getConfig: () => config, getCoSigner: testCoSigner });
+    this.handler = createTrpcHandler({ getDb: async () => db.db, getConfig: () => config, getCoSigner: testCoSigner, getChain });
   }
 
   browser(): Browser {

@@ -6,5 +6,9 @@ import { createStart } from './createStart';
 import { get } from './get';
 import { list } from './list';
 import { newAddress } from './newAddress';
+import { balance } from './balance';
+import { faucet } from './faucet';
+import { sync } from './sync';
+import { transactions } from './transactions';
 
-export const walletsRouter = router({ list, get, createStart, createFinish, confirmKeycard, addresses, newAddress });
+export const walletsRouter = router({ list, get, createStart, createFinish, confirmKeycard, addresses, newAddress, balance, transactions, sync, faucet });
