@@ -289,3 +289,52 @@ export const walletSyncState = pgTable('wallet_sync_state', {
   lastSyncedAt: ts('last_synced_at'),
   lastError: text('last_error'),
 });
+
+export const transferState = pgEnum('transfer_state', [
+  'pending_approval',
+  'approved',
+  'cosigned',
+  'broadcast',
+  'confirmed',
+  'rejected',
+  'cancelled',
+  'failed',
+]);
+
+/**
+ * An outgoing transfer. What approvers approve is the request's own data (outputs, fee cap); the
+ * PSBT is built by the server from the wallet's coins and re-verified by the co-signer against
+ * exactly that data. Every transition is one guarded UPDATE (WHERE state = expected).
+ */
+export const transferRequests = pgTable(
+  'transfer_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    initiatorId: uuid('initiator_id').notNull().references(() => users.id),
+    state: transferState('state').notNull(),
+    /** [{ address, valueSats: decimal string }] in payment order. */
+    outputs: jsonb('outputs').notNull(),
+    sendMax: boolean('send_max').notNull().default(false),
+    feeRate: text('fee_rate').notNull(),
+    feeSats: bigint('fee_sats', { mode: 'bigint' }).notNull(),
+    feeCapSats: bigint('fee_cap_sats', { mode: 'bigint' }).notNull(),
+    vsize: integer('vsize').notNull(),
+    /** [{ txid, vout, valueSats }] the PSBT spends; the co-signer requires exactly these. */
+    inputs: jsonb('inputs').notNull(),
+    changeIndex: integer('change_index'),
+    unsignedPsbt: text('unsigned_psbt').notNull(),
+    cosignedPsbt: text('cosigned_psbt'),
+    rawTx: text('raw_tx'),
+    txid: text('txid'),
+    approvedBy: uuid('approved_by').references(() => users.id),
+    approvedAt: ts('approved_at'),
+    broadcastAt: ts('broadcast_at'),
+    confirmedAt: ts('confirmed_at'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('transfer_requests_wallet_idx').on(t.walletId), index('transfer_requests_state_idx').on(t.state)],
+);

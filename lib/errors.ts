@@ -30,6 +30,10 @@ export const APP_ERRORS = {
   COSIGNER_UNAVAILABLE: { trpc: 'INTERNAL_SERVER_ERROR', user: 'The co-signer (HSM) is not available. Try again later or contact your Keystead operator.' },
   CHAIN_UNAVAILABLE: { trpc: 'INTERNAL_SERVER_ERROR', user: 'The Bitcoin node is not reachable. Balances may be out of date; try again in a minute.' },
   FAUCET_UNAVAILABLE: { trpc: 'PRECONDITION_FAILED', user: 'The test faucet only works on the local regtest chain.' },
+  TRANSFER_INVALID: { trpc: 'BAD_REQUEST', user: 'This transfer cannot be made as entered. Check the addresses, amounts and fee rate.' },
+  TRANSFER_STATE: { trpc: 'PRECONDITION_FAILED', user: 'The transfer is no longer in a state that allows this. Reload to see its current state.' },
+  COSIGN_REFUSED: { trpc: 'BAD_REQUEST', user: 'The co-signer refused to sign: the transaction does not match what was approved. Nothing was broadcast.' },
+  BROADCAST_FAILED: { trpc: 'INTERNAL_SERVER_ERROR', user: 'The signed transaction could not be broadcast yet. Keystead keeps retrying; it will never be signed twice.' },
   MALFORMED_REQUEST: { trpc: 'BAD_REQUEST', user: 'The request could not be read (malformed JSON). Reload the page and try again.' },
   PAYLOAD_TOO_LARGE: { trpc: 'PAYLOAD_TOO_LARGE', user: 'The request is too large. Reduce its size and try again.' },
   INTERNAL: { trpc: 'INTERNAL_SERVER_ERROR', user: 'Something went wrong on our side. Try again; if it persists, contact support.' },
@@ -43,10 +47,11 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly userMessage: string;
 
-  constructor(code: AppErrorCode, internalMessage?: string, options?: { cause?: unknown }) {
-    super(internalMessage ?? APP_ERRORS[code].user, options);
+  /** `options.userMessage` replaces the table's text when the cause has a more specific one. */
+  constructor(code: AppErrorCode, internalMessage?: string, options?: { cause?: unknown; userMessage?: string }) {
+    super(internalMessage ?? options?.userMessage ?? APP_ERRORS[code].user, options);
     this.code = code;
-    this.userMessage = APP_ERRORS[code].user;
+    this.userMessage = options?.userMessage ?? APP_ERRORS[code].user;
   }
 
   get trpcCode(): TrpcErrorCode {

@@ -1,11 +1,13 @@
 /**
- * Background sync: every interval, brings each active wallet up to date. State lives in the
+ * Background sync: every interval, advances sent transfers (re-broadcast after a crash,
+ * confirmations) and brings each active wallet up to date. State lives in the
  * database (wallet_sync_state), so a restarted server simply carries on; runs never overlap.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { walletSyncState, wallets } from '@/db/schema';
 import type { BitcoinChain } from '../chains/bitcoin/types';
+import { advanceTransfers } from '../services/transfers';
 import { syncWallet } from '../services/wallet-sync';
 
 export interface SyncLoop {
@@ -27,6 +29,8 @@ export function startSyncLoop(deps: { getDb: () => Promise<Db>; getChain: () => 
   async function runOnce() {
     const db = await deps.getDb();
     const chain = await deps.getChain();
+    // Broadcasts interrupted by a crash, and confirmations of sent transfers.
+    await advanceTransfers(db, chain).catch((error: unknown) => log(`[transfers] ${(error as Error).message}`, 'transfers'));
     const active = await db.select().from(wallets).where(eq(wallets.status, 'active'));
     for (const wallet of active) {
       if (wallet.chain !== 'bitcoin' || wallet.network !== chain.network) continue;

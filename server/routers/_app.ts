@@ -5,6 +5,7 @@ import { invitesRouter } from './invites';
 import { membersRouter } from './members';
 import { orgRouter } from './org';
 import { passkeysRouter } from './passkeys';
+import { transfersRouter } from './transfers';
 import { walletsRouter } from './wallets';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   passkeys: passkeysRouter,
   audit: auditRouter,
   wallets: walletsRouter,
+  transfers: transfersRouter,
 });
 
 export type AppRouter = typeof appRouter;

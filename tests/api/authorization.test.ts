@@ -45,6 +45,13 @@ const ORG_ROLES: Record<string, string[]> = {
 
 /** Reviewed wallet-role table for wallet-tier procedures. */
 const WALLET_ROLES: Record<string, string[]> = {
+  'transfers.approve': ['approver'],
+  'transfers.cancel': ['approver', 'initiator'],
+  'transfers.create': ['approver', 'initiator'],
+  'transfers.list': ['approver', 'initiator', 'viewer'],
+  'transfers.reject': ['approver'],
+  'transfers.signingData': ['approver'],
+  'transfers.submitSignature': ['approver'],
   'wallets.addresses': ['approver', 'initiator', 'viewer'],
   'wallets.balance': ['approver', 'initiator', 'viewer'],
   'wallets.faucet': ['approver', 'initiator'],
@@ -154,6 +161,13 @@ describe('another organisation’s objects', () => {
     'invites.reenrol': () => ({ userId: bMember.userId }),
     'invites.revoke': () => ({ inviteId: bInviteId }),
     'passkeys.remove': () => ({ passkeyId: bPasskeyId }),
+    'transfers.approve': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
+    'transfers.cancel': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
+    'transfers.create': () => ({ walletId: bWalletId, outputs: [{ address: 'x', amount: '1' }] }),
+    'transfers.list': () => ({ walletId: bWalletId }),
+    'transfers.reject': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
+    'transfers.signingData': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
+    'transfers.submitSignature': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), psbt: 'cHNidP8BAAAAAAA=' }),
     'wallets.addresses': () => ({ walletId: bWalletId }),
     'wallets.balance': () => ({ walletId: bWalletId }),
     'wallets.faucet': () => ({ walletId: bWalletId }),

@@ -14,7 +14,7 @@ import { p2pkh, p2wpkh, Transaction } from '@scure/btc-signer';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { deriveAddress, generateWalletKey, networkParams } from '@/lib/crypto';
 import { BcoinChain, createBitcoinChain, isChainError, type ChainErrorCode, type Utxo } from '@/server/chains/bitcoin';
-import { startBcoinNode, type TestBcoinNode } from '../helpers/bcoin';
+import { startBcoinNode, startPlainBinNode, type TestBcoinNode } from '../helpers/bcoin';
 
 const REGTEST = networkParams('regtest').btcSigner;
 const COIN = 100_000_000n;
@@ -179,6 +179,7 @@ describe('broadcast', () => {
     expect(await chain.transaction(tx.id)).toMatchObject({ height: tip.height, confirmations: 3 });
     expect(await chain.broadcast(tx.hex)).toBe(tx.id); // already confirmed: still success
 
+    expect((await chain.history([alice.address])).find((t) => t.txid === tx.id)).toMatchObject({ height: tip.height, blockHash });
     const history = await chain.history([alice.address, bob.address]);
     expect(history.map((t) => t.txid)).toContain(tx.id);
     const heights = history.map((t) => t.height ?? Infinity);
@@ -252,6 +253,21 @@ describe('fee rate, errors and configuration', () => {
 
   it('NETWORK_MISMATCH when the node is not on the configured network', async () => {
     await expectChainError(node.chain({ network: 'testnet' }).tip(), 'NETWORK_MISMATCH');
+  });
+
+  it('NODE_MISCONFIGURED, not an empty wallet, on a node whose address index is empty', async () => {
+    // bcoin's own bin/node with --index-tx --index-address but without the leveldown-6 fix:
+    // every range scan on disk returns nothing, so address queries answer [].
+    const plain = await startPlainBinNode();
+    try {
+      const misconfigured = new BcoinChain({ network: 'regtest', url: plain.url, apiKey: plain.apiKey, feeFloorSatPerVb: 2 });
+      const key = newKey();
+      await misconfigured.mine(1, key.address);
+      await expectChainError(misconfigured.unspent([key.address]), 'NODE_MISCONFIGURED');
+      await expectChainError(misconfigured.history([key.address]), 'NODE_MISCONFIGURED');
+    } finally {
+      await plain.stop();
+    }
   });
 
   it('mine() is refused off regtest', async () => {

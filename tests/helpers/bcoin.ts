@@ -6,11 +6,14 @@
  * the test process dies without stopping it (its stdin pipe closes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BcoinChain, type BcoinChainOptions } from '@/server/chains/bitcoin/bcoin';
 
 const SCRIPT = path.resolve(__dirname, '../../scripts/bcoin-node.mjs');
+const BCOIN_BIN = path.resolve(__dirname, '../../node_modules/bcoin/bin/node');
 const START_TIMEOUT_MS = 45_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -79,4 +82,46 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * bcoin's own bin/node exactly as /work/shared/ENVIRONMENT.md starts it, WITHOUT
+ * scripts/bcoin-leveldown-fix.cjs: used to prove the adapter notices the empty address index.
+ */
+export async function startPlainBinNode(): Promise<Pick<TestBcoinNode, 'url' | 'apiKey' | 'pid' | 'stop'>> {
+  const datadir = mkdtempSync(path.join(tmpdir(), 'keystead-bcoin-bin-'));
+  const port = await freePort();
+  const apiKey = 'plain-bin-node-key';
+  const args = [
+    '--network=regtest', `--prefix=${datadir}`, '--http-host=127.0.0.1', `--http-port=${port}`, `--api-key=${apiKey}`,
+    '--listen=false', '--workers=false', '--no-wallet', '--index-tx', '--index-address', '--log-console=false',
+  ];
+  const child = spawn(process.execPath, [BCOIN_BIN, ...args], { env: { ...process.env, NODE_BACKEND: 'js' }, stdio: 'ignore' });
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(datadir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const isUp = await fetch(`${url}/`, { headers: { authorization: `Basic ${Buffer.from(`x:${apiKey}`).toString('base64')}` } }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (isUp) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error('bcoin bin/node did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, apiKey, pid: child.pid!, stop };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

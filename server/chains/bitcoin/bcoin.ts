@@ -85,6 +85,9 @@ type TxMeta = z.infer<typeof TxMetaSchema>;
 const ChainInfoSchema = z.object({ chain: z.string(), blocks: z.number().int().nonnegative(), bestblockhash: Hash });
 const SmartFeeSchema = z.object({ fee: z.number() });
 const HttpErrorSchema = z.object({ error: z.object({ message: z.string() }) });
+const TipBlockSchema = z.object({
+  txs: z.array(z.object({ hash: Hash, outputs: z.array(z.object({ address: z.string().nullable().optional() })) })),
+});
 
 export class BcoinChain implements BitcoinChain {
   readonly network: BitcoinNetwork;
@@ -92,6 +95,7 @@ export class BcoinChain implements BitcoinChain {
   readonly #feeFloor: number;
   readonly #broadcastCheckMs: number;
   readonly #addressNetwork: BTC_NETWORK;
+  #indexCheck: Promise<void> | undefined;
 
   constructor(options: BcoinChainOptions) {
     this.network = options.network;
@@ -116,6 +120,7 @@ export class BcoinChain implements BitcoinChain {
 
   async unspent(addresses: string[]): Promise<Utxo[]> {
     const watched = this.#watch(addresses);
+    await this.#assertIndexes();
     const scripts = new Set(watched.map((w) => w.script));
     const utxos = new Map<string, Utxo>();
     for (const batch of chunks(watched, ADDRESS_BATCH)) {
@@ -137,6 +142,7 @@ export class BcoinChain implements BitcoinChain {
 
   async history(addresses: string[]): Promise<ChainTx[]> {
     const watched = this.#watch(addresses);
+    await this.#assertIndexes();
     const scripts = new Set(watched.map((w) => w.script));
     const txs = new Map<string, { tx: ChainTx; index: number }>();
     for (const batch of chunks(watched, ADDRESS_BATCH)) {
@@ -150,7 +156,9 @@ export class BcoinChain implements BitcoinChain {
   }
 
   async transaction(txid: string): Promise<ChainTx | null> {
-    const meta = await this.#getTx(assertTxid(txid));
+    const id = assertTxid(txid);
+    await this.#assertIndexes();
+    const meta = await this.#getTx(id);
     return meta ? toChainTx(meta) : null;
   }
 
@@ -198,6 +206,37 @@ export class BcoinChain implements BitcoinChain {
       }
     }
     return watched;
+  }
+
+  /**
+   * A node without --index-tx / --index-address (or with the leveldown-6 range bug) answers
+   * address queries with [] instead of an error: a wallet would silently show nothing. Once per
+   * instance, look the tip's coinbase up by its own address; it must be found.
+   */
+  #assertIndexes(): Promise<void> {
+    this.#indexCheck ??= this.#checkIndexes().catch((error: unknown) => {
+      this.#indexCheck = undefined;
+      throw error;
+    });
+    return this.#indexCheck;
+  }
+
+  async #checkIndexes(): Promise<void> {
+    const { height } = await this.tip();
+    const path = `/block/${height}`;
+    const reply = await requestNode(this.#endpoint, path, { method: 'GET' });
+    if (reply.status !== 200) throw httpFailure(path, reply);
+    const block = parseReply(TipBlockSchema, reply.json, `GET ${path}`, 'bcoin');
+    const coinbase = block.txs[0];
+    const paid = coinbase?.outputs.find((o) => typeof o.address === 'string');
+    if (!coinbase || !paid?.address) return; // e.g. only the genesis block: nothing to look up yet
+    const found = parseReply(z.array(z.object({ hash: Hash })), await this.#post('/tx/address', { addresses: [paid.address] }), 'POST /tx/address', 'bcoin');
+    if (!found.some((tx) => tx.hash === coinbase.hash)) {
+      throw new ChainError(
+        'NODE_MISCONFIGURED',
+        `The bcoin node at ${this.#endpoint.url} does not find the tip's coinbase by its address: its transaction/address index is off or empty.`,
+      );
+    }
   }
 
   #bcoinAddress(watched: WatchedScript): string {

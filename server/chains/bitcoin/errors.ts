@@ -10,6 +10,8 @@ export const CHAIN_ERRORS = {
     'Check the node is running and BITCOIN_RPC_URL points at it. Development: `node scripts/bcoin-node.mjs --detach` prints the variables to export.',
   NODE_AUTH:
     'The node refused our credentials. bcoin: set BCOIN_API_KEY to its --api-key (bcoin-node.mjs prints it). Bitcoin Core: set BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD to an rpcauth entry.',
+  NODE_MISCONFIGURED:
+    'Start the node as scripts/bcoin-node.mjs does: bcoin needs --index-tx --index-address and, on leveldown 6, scripts/bcoin-leveldown-fix.cjs, or its address index stays empty.',
   NETWORK_MISMATCH: 'The node serves a different chain than BITCOIN_NETWORK. Point BITCOIN_RPC_URL at a node for the configured network.',
   INVALID_ADDRESS: 'Pass addresses in Bitcoin Core format for the configured network (bc1… / tb1… / bcrt1…), as lib/crypto derives them.',
   BROADCAST_REJECTED:

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { createTransfer } from '../../services/transfers';
+import { walletProcedure } from '../../trpc';
+import { TransferOut } from './schemas';
+
+export const create = walletProcedure('approver', 'initiator')
+  .input(
+    z.object({
+      outputs: z.array(z.object({ address: z.string().trim().min(1).max(100), amount: z.string().trim().max(30) })).min(1).max(50),
+      feeRateSatVb: z.number().min(0.1).max(10_000).optional(),
+      sendMax: z.boolean().optional(),
+    }),
+  )
+  .output(TransferOut)
+  .mutation(async ({ ctx, input }) => createTransfer(ctx.db, await ctx.getChain(), ctx.session, ctx.wallet, input) as never);

@@ -1,0 +1,7 @@
+import { router } from '../../trpc';
+import { create } from './create';
+import { approve, cancel, reject } from './decide';
+import { list } from './list';
+import { signingData, submitSignature } from './sign';
+
+export const transfersRouter = router({ create, list, approve, reject, cancel, signingData, submitSignature });

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { IsoDate } from '../schemas';
+
+export const TransferOut = z.object({
+  id: z.uuid(),
+  walletId: z.uuid(),
+  state: z.enum(['pending_approval', 'approved', 'cosigned', 'broadcast', 'confirmed', 'rejected', 'cancelled', 'failed']),
+  outputs: z.array(z.object({ address: z.string(), valueSats: z.string() })),
+  sendMax: z.boolean(),
+  feeRate: z.string(),
+  feeSats: z.bigint().transform((v) => v.toString()),
+  vsize: z.number().int(),
+  initiatorId: z.uuid(),
+  approvedBy: z.uuid().nullable(),
+  txid: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: IsoDate,
+  approvedAt: IsoDate.nullable(),
+  broadcastAt: IsoDate.nullable(),
+  confirmedAt: IsoDate.nullable(),
+});
+
+export const TransferIdIn = z.object({ transferId: z.uuid() });

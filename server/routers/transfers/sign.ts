@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { loadTransfer, signingMaterial, submitUserSignature } from '../../services/transfers';
+import { walletProcedure } from '../../trpc';
+import { TransferIdIn, TransferOut } from './schemas';
+
+/** Released only to the final approver, and only encrypted: the password never leaves the browser. */
+export const signingData = walletProcedure('approver')
+  .input(TransferIdIn)
+  .output(z.object({ psbt: z.string(), envelope: z.record(z.string(), z.unknown()) }))
+  .mutation(async ({ ctx, input }) => signingMaterial(ctx.db, ctx.session, await loadTransfer(ctx.db, ctx.wallet, input.transferId)));
+
+export const submitSignature = walletProcedure('approver')
+  .input(TransferIdIn.extend({ psbt: z.string().min(10).max(400_000) }))
+  .output(TransferOut)
+  .mutation(async ({ ctx, input }) =>
+    (await submitUserSignature(
+      ctx.db,
+      await ctx.getCoSigner(),
+      await ctx.getChain(),
+      ctx.session,
+      ctx.wallet,
+      await loadTransfer(ctx.db, ctx.wallet, input.transferId),
+      input.psbt,
+    )) as never,
+  );

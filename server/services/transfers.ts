@@ -1,0 +1,256 @@
+/**
+ * Outgoing transfers: create (server builds the PSBT from the wallet's coins) → approve (1-of-1
+ * until the policy engine lands) → the approver's browser receives the encrypted Key #1 and the
+ * PSBT, signs → the co-signer re-verifies the PSBT against the approved request and signs with
+ * Key #3 → finalize → broadcast → confirmed. Each transition is a guarded UPDATE plus its audit
+ * entry in one transaction. The signed raw transaction is stored before it is broadcast, so a
+ * crash between the two is healed by re-broadcasting the same bytes (never by signing again).
+ */
+
+import { Transaction } from '@scure/btc-signer';
+import { and, desc, eq, inArray, max } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { cosignerKeys, transferRequests, walletAddresses, walletKeys, walletSyncState, walletUtxos, wallets } from '@/db/schema';
+import { BitcoinError } from '@/lib/bitcoin/errors';
+import { parseBtcAmount } from '@/lib/bitcoin/amount';
+import { deriveAddress } from '@/lib/crypto';
+import { finalizeAndExtract } from '@/lib/crypto/psbt';
+import { AppError } from '@/lib/errors';
+import type { BitcoinNetworkName } from '@/lib/wallet-constants';
+import { buildUnsignedPsbt, type WalletUtxo } from '../bitcoin/build-psbt';
+import type { BitcoinChain } from '../chains/bitcoin/types';
+import type { CoSigner } from '../cosigner/types';
+import { CosignRefusedError, cosignPsbt } from '../cosigner/verify-psbt';
+import { appendAudit } from './audit';
+import type { SessionInfo } from './sessions';
+import { walletOrigins } from './wallet-sync';
+
+type Wallet = typeof wallets.$inferSelect;
+type Transfer = typeof transferRequests.$inferSelect;
+type State = Transfer['state'];
+interface StoredOutput {
+  address: string;
+  valueSats: string;
+}
+interface StoredInput {
+  txid: string;
+  vout: number;
+  valueSats: string;
+}
+
+/** States whose coins are spoken for: a new transfer must not select them. */
+const ACTIVE: State[] = ['pending_approval', 'approved', 'cosigned', 'broadcast'];
+
+function asTransferError(error: unknown): never {
+  if (error instanceof BitcoinError) throw new AppError('TRANSFER_INVALID', `${error.code}: ${error.message}`, { cause: error, userMessage: error.message });
+  throw error;
+}
+
+export async function createTransfer(
+  db: Db,
+  chain: BitcoinChain,
+  actor: SessionInfo,
+  wallet: Wallet,
+  input: { outputs: { address: string; amount: string }[]; feeRateSatVb?: number | undefined; sendMax?: boolean | undefined },
+) {
+  if (wallet.status !== 'active') throw new AppError('WALLET_STATE', 'wallet not active');
+  const network = wallet.network as BitcoinNetworkName;
+  const origins = await walletOrigins(db, wallet.id, network);
+  const [state] = await db.select().from(walletSyncState).where(eq(walletSyncState.walletId, wallet.id));
+  const tip = state?.tipHeight ?? (await chain.tip()).height;
+  const feeRateSatVb = input.feeRateSatVb ?? (await chain.feeRate(3)).satPerVb;
+
+  const reserved = new Set(
+    (await db.select({ inputs: transferRequests.inputs }).from(transferRequests).where(and(eq(transferRequests.walletId, wallet.id), inArray(transferRequests.state, ACTIVE))))
+      .flatMap((r) => (r.inputs as StoredInput[]).map((i) => `${i.txid}:${i.vout}`)),
+  );
+  const coins: WalletUtxo[] = (await db.select().from(walletUtxos).where(eq(walletUtxos.walletId, wallet.id)))
+    .filter((u) => !reserved.has(`${u.txid}:${u.vout}`))
+    .map((u) => ({
+      txid: u.txid,
+      vout: u.vout,
+      valueSats: u.valueSats,
+      confirmations: u.height === null ? 0 : tip - u.height + 1,
+      isOwnChange: u.branch === 1,
+      isCoinbase: u.coinbase,
+      scriptPubKey: u.scriptPubKey,
+      branch: u.branch as 0 | 1,
+      index: u.index,
+    }));
+  const [lastChange] = await db
+    .select({ n: max(walletAddresses.index) })
+    .from(walletAddresses)
+    .where(and(eq(walletAddresses.walletId, wallet.id), eq(walletAddresses.branch, 1)));
+  const changeIndex = (lastChange?.n ?? -1) + 1;
+
+  let built;
+  try {
+    const outputs = input.outputs.map((o) => ({ address: o.address.trim(), valueSats: input.sendMax ? 0n : parseBtcAmount(o.amount) }));
+    built = buildUnsignedPsbt({ wallet: { origins, network }, utxos: coins, outputs, feeRateSatVb, change: { index: changeIndex }, sendMax: input.sendMax ?? false, rbf: true, tipHeight: tip });
+  } catch (error) {
+    asTransferError(error);
+  }
+
+  return db.transaction(async (tx) => {
+    if (built.changeOutput) {
+      const d = deriveAddress(origins, network, 1, built.changeOutput.index);
+      await tx.insert(walletAddresses).values({ walletId: wallet.id, branch: 1, index: d.index, address: d.address, witnessScript: d.witnessScript }).onConflictDoNothing();
+    }
+    const outputs: StoredOutput[] = built.outputs.map((o) => ({ address: o.address, valueSats: o.valueSats.toString() }));
+    const inputs: StoredInput[] = built.selectedUtxos.map((u) => ({ txid: u.txid, vout: u.vout, valueSats: u.valueSats.toString() }));
+    const [row] = await tx
+      .insert(transferRequests)
+      .values({
+        walletId: wallet.id,
+        orgId: actor.orgId,
+        initiatorId: actor.userId,
+        state: 'pending_approval',
+        outputs,
+        sendMax: input.sendMax ?? false,
+        feeRate: String(feeRateSatVb),
+        feeSats: built.feeSats,
+        // The approval covers exactly this fee; an RBF bump is a new approval.
+        feeCapSats: built.feeSats,
+        vsize: built.vsize,
+        inputs,
+        changeIndex: built.changeOutput?.index ?? null,
+        unsignedPsbt: built.psbtBase64,
+      })
+      .returning();
+    await appendAudit(tx, {
+      orgId: actor.orgId,
+      actorUserId: actor.userId,
+      type: 'transfer.created',
+      payload: { transferId: row!.id, walletId: wallet.id, outputs: outputs.map((o) => ({ ...o })), feeSats: built.feeSats.toString(), feeRate: String(feeRateSatVb) },
+    });
+    return row!;
+  });
+}
+
+async function transition(tx: Tx, transfer: Transfer, from: State, to: State, set: Partial<typeof transferRequests.$inferInsert> = {}) {
+  const [row] = await tx
+    .update(transferRequests)
+    .set({ ...set, state: to, updatedAt: new Date() })
+    .where(and(eq(transferRequests.id, transfer.id), eq(transferRequests.state, from)))
+    .returning();
+  if (!row) throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is not ${from}`);
+  return row;
+}
+
+export async function loadTransfer(db: Db, wallet: Wallet, transferId: string): Promise<Transfer> {
+  const [row] = await db.select().from(transferRequests).where(and(eq(transferRequests.id, transferId), eq(transferRequests.walletId, wallet.id)));
+  if (!row) throw new AppError('NOT_FOUND', `transfer ${transferId} not in wallet ${wallet.id}`);
+  return row;
+}
+
+export async function listTransfers(db: Db, walletId: string) {
+  return db.select().from(transferRequests).where(eq(transferRequests.walletId, walletId)).orderBy(desc(transferRequests.createdAt)).limit(100);
+}
+
+export async function decideTransfer(db: Db, actor: SessionInfo, transfer: Transfer, decision: 'approve' | 'reject' | 'cancel') {
+  return db.transaction(async (tx) => {
+    const to = decision === 'approve' ? 'approved' : decision === 'reject' ? 'rejected' : 'cancelled';
+    const extra = decision === 'approve' ? { approvedBy: actor.userId, approvedAt: new Date() } : {};
+    const row = await transition(tx, transfer, 'pending_approval', to, extra);
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: `transfer.${to}`, payload: { transferId: transfer.id, walletId: transfer.walletId } });
+    return row;
+  });
+}
+
+/** The final approver's browser gets the encrypted Key #1 and the PSBT to sign. */
+export async function signingMaterial(db: Db, actor: SessionInfo, transfer: Transfer) {
+  if (transfer.state !== 'approved') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
+  if (transfer.approvedBy !== actor.userId) throw new AppError('FORBIDDEN_ROLE', 'only the final approver signs');
+  const [key] = await db.select().from(walletKeys).where(and(eq(walletKeys.walletId, transfer.walletId), eq(walletKeys.role, 'user')));
+  await db.transaction((tx) =>
+    appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.key_released', payload: { transferId: transfer.id, walletId: transfer.walletId, key: 'user', encrypted: true } }),
+  );
+  return { psbt: transfer.unsignedPsbt, envelope: key!.envelope as Record<string, unknown> };
+}
+
+function unsignedTxid(psbtBase64: string): string {
+  return Transaction.fromPSBT(Uint8Array.from(atob(psbtBase64), (c) => c.charCodeAt(0)), { allowUnknownOutputs: true, disableScriptCheck: true }).id;
+}
+
+/**
+ * The approver's browser returns the PSBT with Key #1's signatures. It must be the very
+ * transaction that was approved; the co-signer then re-verifies everything itself.
+ */
+export async function submitUserSignature(db: Db, cosigner: CoSigner, chain: BitcoinChain, actor: SessionInfo, wallet: Wallet, transfer: Transfer, signedPsbt: string) {
+  if (transfer.state !== 'approved') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
+  if (transfer.approvedBy !== actor.userId) throw new AppError('FORBIDDEN_ROLE', 'only the final approver signs');
+  let sameTx = false;
+  try {
+    sameTx = unsignedTxid(signedPsbt) === unsignedTxid(transfer.unsignedPsbt);
+  } catch (error) {
+    throw new AppError('COSIGN_REFUSED', `unparseable PSBT: ${(error as Error).message}`, { cause: error });
+  }
+  if (!sameTx) throw new AppError('COSIGN_REFUSED', 'signed PSBT is not the approved transaction');
+
+  const network = wallet.network as BitcoinNetworkName;
+  const origins = await walletOrigins(db, wallet.id, network);
+  const [blob] = await db.select().from(cosignerKeys).where(eq(cosignerKeys.walletId, wallet.id));
+  const approved = {
+    outputs: (transfer.outputs as StoredOutput[]).map((o) => ({ address: o.address, valueSats: BigInt(o.valueSats) })),
+    feeCapSats: transfer.feeCapSats,
+    network,
+  };
+  const utxos = (transfer.inputs as StoredInput[]).map((i) => ({ txid: i.txid, vout: i.vout, valueSats: BigInt(i.valueSats) }));
+  const tip = (await chain.tip()).height;
+  let cosigned: string;
+  try {
+    cosigned = await cosignPsbt(cosigner, blob!.wrapped, signedPsbt, approved, { origins, network }, utxos, tip);
+  } catch (error) {
+    if (error instanceof CosignRefusedError) {
+      await db.transaction((tx) =>
+        appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cosign_refused', payload: { transferId: transfer.id, reason: error.code } }),
+      );
+      throw new AppError('COSIGN_REFUSED', `${error.code}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  const { txHex, txid } = finalizeAndExtract(cosigned);
+  const row = await db.transaction(async (tx) => {
+    const updated = await transition(tx, transfer, 'approved', 'cosigned', { cosignedPsbt: cosigned, rawTx: txHex, txid });
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cosigned', payload: { transferId: transfer.id, txid } });
+    return updated;
+  });
+  return broadcastTransfer(db, chain, row);
+}
+
+/** Idempotent: re-sending the same signed bytes is harmless, and an already-known tx counts as sent. */
+export async function broadcastTransfer(db: Db, chain: BitcoinChain, transfer: Transfer): Promise<Transfer> {
+  if (transfer.state !== 'cosigned' || !transfer.rawTx || !transfer.txid) return transfer;
+  try {
+    const known = await chain.transaction(transfer.txid);
+    if (!known) await chain.broadcast(transfer.rawTx);
+  } catch (error) {
+    const message = (error as Error).message.slice(0, 500);
+    await db.update(transferRequests).set({ lastError: message, updatedAt: new Date() }).where(eq(transferRequests.id, transfer.id));
+    throw new AppError('BROADCAST_FAILED', message, { cause: error });
+  }
+  return db.transaction(async (tx) => {
+    const row = await transition(tx, transfer, 'cosigned', 'broadcast', { broadcastAt: new Date(), lastError: null });
+    await appendAudit(tx, { orgId: transfer.orgId, actorUserId: null, type: 'transfer.broadcast', payload: { transferId: transfer.id, txid: transfer.txid } });
+    return row;
+  });
+}
+
+/** Run by the background job: finish broadcasts interrupted by a crash, and note confirmations. */
+export async function advanceTransfers(db: Db, chain: BitcoinChain): Promise<void> {
+  const open = await db.select().from(transferRequests).where(inArray(transferRequests.state, ['cosigned', 'broadcast']));
+  for (const t of open) {
+    if (t.state === 'cosigned') {
+      await broadcastTransfer(db, chain, t).catch(() => undefined);
+      continue;
+    }
+    const onChain = await chain.transaction(t.txid!);
+    if (onChain && onChain.confirmations > 0) {
+      await db.transaction(async (tx) => {
+        await transition(tx, t, 'broadcast', 'confirmed', { confirmedAt: new Date() });
+        await appendAudit(tx, { orgId: t.orgId, actorUserId: null, type: 'transfer.confirmed', payload: { transferId: t.id, txid: t.txid, height: onChain.height } });
+      });
+    }
+  }
+}
+
