@@ -56,5 +56,14 @@ export SOFTHSM_DIR="$hsm_dir" HSM_TOKEN_LABEL=keystead-e2e HSM_PIN=e2e-user-pin 
 eval "$(bash scripts/hsm-init.sh)"
 echo "e2e-server: co-signer on SoftHSM2 token $HSM_TOKEN_LABEL ($SOFTHSM2_CONF)" >&2
 
+# A fresh regtest chain per run; it exits when this script's stdin closes (Playwright stops us).
+eval "$(NODE_BACKEND=js node scripts/bcoin-node.mjs --fresh --port 0 --detach)"
+trap 'bash scripts/bcoin-stop.sh "$BCOIN_PID_FILE" >/dev/null 2>&1 || true' EXIT
+echo "e2e-server: bcoin regtest node at $BITCOIN_RPC_URL" >&2
+export BITCOIN_SYNC_INTERVAL_MS=2000
+
 echo "e2e-server: starting next on ${APP_ORIGIN}" >&2
-exec npx next start --port "$PORT"
+npx next start --port "$PORT" &
+next_pid=$!
+trap 'kill "$next_pid" 2>/dev/null; bash scripts/bcoin-stop.sh "$BCOIN_PID_FILE" >/dev/null 2>&1 || true' EXIT TERM INT
+wait "$next_pid"

@@ -19,6 +19,14 @@ else
   echo "==> co-signer: no PKCS#11 library found (apt-get install softhsm2 for an HSM)."
   echo "    Using the encrypted SOFTWARE keystore in .data/cosigner: fine for trying Keystead, not for real funds."
 fi
+if [ -z "${BITCOIN_RPC_URL:-}" ]; then
+  # A local regtest chain (bcoin) for the quick start; the wallet page has a faucet button.
+  if [ -f .data/bcoin/bcoin-node.pid ] && kill -0 "$(cat .data/bcoin/bcoin-node.pid)" 2>/dev/null; then
+    bash scripts/bcoin-stop.sh >/dev/null 2>&1 || true
+  fi
+  eval "$(NODE_BACKEND=js node scripts/bcoin-node.mjs --detach)"
+  echo "==> bitcoin: bcoin regtest node at $BITCOIN_RPC_URL (chain in .data/bcoin; stop it with bash scripts/bcoin-stop.sh)"
+fi
 echo "==> building"
 npx next build >/tmp/keystead-build.log 2>&1 || { cat /tmp/keystead-build.log; exit 1; }
 if [ -z "${DATABASE_URL:-}" ]; then

@@ -11,6 +11,8 @@ import { PageHeader } from '@/components/shell/PageHeader';
 import { ConfirmKeycardForm } from './ConfirmKeycardForm';
 import { BalanceCard } from './BalanceCard';
 import { ReceiveCard } from './ReceiveCard';
+import { SendCard } from './SendCard';
+import { TransfersCard } from './TransfersCard';
 import { TransactionsCard } from './TransactionsCard';
 
 const KEY_LABELS = { user: 'Key #1 · user key (encrypted copy on the server)', backup: 'Key #2 · backup key (only on the key card)', cosigner: 'Key #3 · co-signer key (HSM)' } as const;
@@ -35,6 +37,8 @@ export function WalletPage({ walletId }: { walletId: string }) {
       )}
       {w.status === 'awaiting_keycard' && w.myRole === 'approver' && <ConfirmKeycardForm walletId={w.id} />}
       {w.status === 'active' && <BalanceCard walletId={w.id} network={w.network} myRole={w.myRole} />}
+      {w.status === 'active' && w.myRole !== 'viewer' && <SendCard walletId={w.id} network={w.network} />}
+      {w.status === 'active' && <TransfersCard walletId={w.id} network={w.network} myRole={w.myRole} keys={w.keys} />}
       {w.status === 'active' && <ReceiveCard wallet={w} />}
       {w.status === 'active' && <TransactionsCard walletId={w.id} />}
       {w.descriptor && (

@@ -1,0 +1,104 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { formatSats } from '@/lib/bitcoin/amount';
+import { useTRPC } from '@/lib/trpc/react';
+import { Badge } from '@/components/ui/Badge';
+import { Button } from '@/components/ui/Button';
+import { CopyButton } from '@/components/ui/CopyButton';
+import { ErrorAlert } from '@/components/ui/ErrorAlert';
+import { formatDateTime } from '@/components/ui/format';
+import { useMe } from '@/components/shell/AppShell';
+import { SignPanel } from './SignPanel';
+
+const STATES = {
+  pending_approval: { label: 'Awaiting approval', tone: 'warn' },
+  approved: { label: 'Approved: awaiting signature', tone: 'accent' },
+  cosigned: { label: 'Signed: broadcasting', tone: 'accent' },
+  broadcast: { label: 'Broadcast: unconfirmed', tone: 'accent' },
+  confirmed: { label: 'Confirmed', tone: 'good' },
+  rejected: { label: 'Rejected', tone: 'bad' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+  failed: { label: 'Failed', tone: 'bad' },
+} as const;
+
+interface Props {
+  walletId: string;
+  network: 'mainnet' | 'testnet' | 'regtest';
+  myRole: 'approver' | 'initiator' | 'viewer';
+  keys: { role: string; fingerprint: string; path: string; xpub: string }[];
+}
+
+export function TransfersCard({ walletId, network, myRole, keys }: Props) {
+  const trpc = useTRPC();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const transfers = useQuery({ ...trpc.transfers.list.queryOptions({ walletId }), refetchInterval: 10_000 });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.transfers.pathKey() });
+  const approve = useMutation(trpc.transfers.approve.mutationOptions({ onSettled: refresh }));
+  const reject = useMutation(trpc.transfers.reject.mutationOptions({ onSettled: refresh }));
+  const cancel = useMutation(trpc.transfers.cancel.mutationOptions({ onSettled: refresh }));
+  const [signing, setSigning] = useState<string | null>(null);
+  const error = approve.error ?? reject.error ?? cancel.error;
+  if (!transfers.data?.length && !transfers.error) return null;
+  return (
+    <section className="card" aria-labelledby="transfers-title">
+      <h2 id="transfers-title">Transfers</h2>
+      {transfers.error && <ErrorAlert error={transfers.error} title="Could not load transfers" />}
+      {error && <ErrorAlert error={error} title="Not done" />}
+      <ul className="list">
+        {transfers.data?.map((t) => {
+          const state = STATES[t.state];
+          const mine = t.initiatorId === me.userId;
+          return (
+            <li key={t.id} data-testid="transfer-row">
+              <div className="list-row">
+                <div>
+                  {t.outputs.map((o, i) => (
+                    <div key={i}>
+                      <strong className="mono">{formatSats(BigInt(o.valueSats), 'BTC')}</strong> to <code className="mono small break">{o.address}</code>
+                    </div>
+                  ))}
+                  <div className="muted small">
+                    fee {formatSats(BigInt(t.feeSats), 'sat')} ({t.feeRate} sat/vB) · requested {formatDateTime(t.createdAt)}
+                  </div>
+                  {t.txid && (
+                    <span className="copy-inline small">
+                      txid <code className="mono">{t.txid.slice(0, 12)}…</code>
+                      <CopyButton value={t.txid} label="Copy txid" />
+                    </span>
+                  )}
+                  {t.lastError && <div className="field-error">Last attempt: {t.lastError}</div>}
+                </div>
+                <Badge tone={state.tone}>{state.label}</Badge>
+              </div>
+              <div className="row-actions">
+                {t.state === 'pending_approval' && myRole === 'approver' && (
+                  <>
+                    <Button className="btn-small" onClick={() => approve.mutate({ walletId, transferId: t.id })} busy={approve.isPending && approve.variables?.transferId === t.id}>
+                      Approve
+                    </Button>
+                    <Button variant="ghost" className="btn-small" onClick={() => reject.mutate({ walletId, transferId: t.id })}>
+                      Reject
+                    </Button>
+                  </>
+                )}
+                {t.state === 'pending_approval' && mine && (
+                  <Button variant="ghost" className="btn-small" onClick={() => cancel.mutate({ walletId, transferId: t.id })}>
+                    Cancel
+                  </Button>
+                )}
+                {t.state === 'approved' && t.approvedBy === me.userId && signing !== t.id && (
+                  <Button className="btn-small" onClick={() => setSigning(t.id)}>
+                    Review and sign
+                  </Button>
+                )}
+              </div>
+              {signing === t.id && <SignPanel walletId={walletId} transferId={t.id} network={network} keys={keys} onDone={() => setSigning(null)} />}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
