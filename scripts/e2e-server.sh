@@ -56,14 +56,18 @@ export SOFTHSM_DIR="$hsm_dir" HSM_TOKEN_LABEL=keystead-e2e HSM_PIN=e2e-user-pin 
 eval "$(bash scripts/hsm-init.sh)"
 echo "e2e-server: co-signer on SoftHSM2 token $HSM_TOKEN_LABEL ($SOFTHSM2_CONF)" >&2
 
-# A fresh regtest chain per run; it exits when this script's stdin closes (Playwright stops us).
-eval "$(NODE_BACKEND=js node scripts/bcoin-node.mjs --fresh --port 0 --detach)"
-trap 'bash scripts/bcoin-stop.sh "$BCOIN_PID_FILE" >/dev/null 2>&1 || true' EXIT
-echo "e2e-server: bcoin regtest node at $BITCOIN_RPC_URL" >&2
+# A fresh regtest chain per run. Its stdin is a pipe held open by this script (and inherited by
+# next): when Playwright stops the server, even with SIGKILL, the pipe closes and the node exits.
+bcoin_env="$hsm_dir/bcoin.env"
+exec 3> >(NODE_BACKEND=js exec node scripts/bcoin-node.mjs --fresh --port 0 --exit-on-stdin-end >"$bcoin_env")
+for _ in $(seq 1 120); do
+  grep -q '^export BCOIN_PID=' "$bcoin_env" 2>/dev/null && break
+  sleep 0.5
+done
+grep -q '^export BCOIN_PID=' "$bcoin_env" || { echo "e2e-server: the bcoin node did not start" >&2; exit 1; }
+eval "$(cat "$bcoin_env")"
+echo "e2e-server: bcoin regtest node at $BITCOIN_RPC_URL (pid $BCOIN_PID)" >&2
 export BITCOIN_SYNC_INTERVAL_MS=2000
 
 echo "e2e-server: starting next on ${APP_ORIGIN}" >&2
-npx next start --port "$PORT" &
-next_pid=$!
-trap 'kill "$next_pid" 2>/dev/null; bash scripts/bcoin-stop.sh "$BCOIN_PID_FILE" >/dev/null 2>&1 || true' EXIT TERM INT
-wait "$next_pid"
+exec npx next start --port "$PORT"
