@@ -5,12 +5,19 @@
 # Other arguments are passed on to bench/first-load-js.mjs (e.g. --target=KB).
 # Opt-in: `bash bench/run.sh ceremony [...]` runs only the wallet key ceremony benchmark
 # (bench/ceremony.mjs: headless Chromium vs Node; no build needed); the other arguments go to it.
+# Opt-in: `bash bench/run.sh cosign` runs only the PSBT build + co-sign benchmark
+# (bench/cosign.ts: SoftHSM2 and software co-signer vs raw signing; no build needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "ceremony" ]; then
   shift
   exec node bench/ceremony.mjs "$@"
+fi
+
+if [ "${1:-}" = "cosign" ]; then
+  shift
+  exec npx tsx bench/cosign.ts "$@"
 fi
 
 build=0

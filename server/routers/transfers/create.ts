@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createTransfer } from '../../services/transfers';
 import { walletProcedure } from '../../trpc';
-import { TransferOut } from './schemas';
+import { TransferOut, transferView } from './schemas';
 
 export const create = walletProcedure('approver', 'initiator')
   .input(
@@ -12,4 +12,4 @@ export const create = walletProcedure('approver', 'initiator')
     }),
   )
   .output(TransferOut)
-  .mutation(async ({ ctx, input }) => createTransfer(ctx.db, await ctx.getChain(), ctx.session, ctx.wallet, input) as never);
+  .mutation(async ({ ctx, input }) => transferView(await createTransfer(ctx.db, await ctx.getChain(), ctx.session, ctx.wallet, input)));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { transferRequests } from '@/db/schema';
 import { IsoDate } from '../schemas';
 
 export const TransferOut = z.object({
@@ -21,3 +22,8 @@ export const TransferOut = z.object({
 });
 
 export const TransferIdIn = z.object({ transferId: z.uuid() });
+
+/** The stored JSON columns typed for the API (written only by services/transfers.ts). */
+export function transferView(row: typeof transferRequests.$inferSelect) {
+  return { ...row, outputs: row.outputs as { address: string; valueSats: string }[] };
+}

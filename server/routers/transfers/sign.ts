@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadTransfer, signingMaterial, submitUserSignature } from '../../services/transfers';
 import { walletProcedure } from '../../trpc';
-import { TransferIdIn, TransferOut } from './schemas';
+import { TransferIdIn, TransferOut, transferView } from './schemas';
 
 /** Released only to the final approver, and only encrypted: the password never leaves the browser. */
 export const signingData = walletProcedure('approver')
@@ -12,14 +12,8 @@ export const signingData = walletProcedure('approver')
 export const submitSignature = walletProcedure('approver')
   .input(TransferIdIn.extend({ psbt: z.string().min(10).max(400_000) }))
   .output(TransferOut)
-  .mutation(async ({ ctx, input }) =>
-    (await submitUserSignature(
-      ctx.db,
-      await ctx.getCoSigner(),
-      await ctx.getChain(),
-      ctx.session,
-      ctx.wallet,
-      await loadTransfer(ctx.db, ctx.wallet, input.transferId),
-      input.psbt,
-    )) as never,
-  );
+  .mutation(async ({ ctx, input }) => {
+    const transfer = await loadTransfer(ctx.db, ctx.wallet, input.transferId);
+    const done = await submitUserSignature(ctx.db, await ctx.getCoSigner(), await ctx.getChain(), ctx.session, ctx.wallet, transfer, input.psbt);
+    return transferView(done);
+  });
