@@ -34,9 +34,8 @@ export function ReceiveCard({ wallet }: { wallet: WalletView }) {
     if (!latest) return;
     let cancelled = false;
     setCheck('pending');
-    void import('@/lib/crypto').then((c) => {
-      const byRole = Object.fromEntries(wallet.keys.map((k) => [k.role, c.parseKeyOrigin(k, wallet.network)]));
-      const mine = c.deriveAddress([byRole.user!, byRole.backup!, byRole.cosigner!], wallet.network, 0, latest.index);
+    void Promise.all([import('@/lib/crypto'), import('@/lib/wallet-keys')]).then(([c, { originsFromKeys }]) => {
+      const mine = c.deriveAddress(originsFromKeys(wallet.keys, wallet.network), wallet.network, 0, latest.index);
       if (!cancelled) setCheck(mine.address === latest.address ? 'ok' : 'mismatch');
     });
     return () => {

@@ -33,10 +33,9 @@ export function SignPanel({ walletId, transferId, network, keys, onDone }: { wal
     void (async () => {
       try {
         const data = await material.mutateAsync({ walletId, transferId });
-        const c = await import('@/lib/crypto');
+        const { originsFromKeys } = await import('@/lib/wallet-keys');
         const { describePsbt } = await import('@/lib/crypto/psbt');
-        const byRole = Object.fromEntries(keys.map((k) => [k.role, c.parseKeyOrigin(k, network)]));
-        const origins: [KeyOrigin, KeyOrigin, KeyOrigin] = [byRole.user!, byRole.backup!, byRole.cosigner!];
+        const origins = originsFromKeys(keys, network);
         const description = describePsbt(data.psbt, { origins, network });
         if (!cancelled) setReview({ ...data, description, origins });
       } catch (error) {

@@ -9,7 +9,8 @@ import { Transaction } from '@scure/btc-signer';
 import { and, eq, isNull, max } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { walletAddresses, walletKeys, walletSyncState, walletTransactions, walletUtxos, wallets } from '@/db/schema';
-import { deriveAddresses, parseKeyOrigin, type KeyOrigin } from '@/lib/crypto';
+import { deriveAddresses, type KeyOrigin } from '@/lib/crypto';
+import { originsFromKeys } from '@/lib/wallet-keys';
 import type { BitcoinNetworkName } from '@/lib/wallet-constants';
 import type { BitcoinChain, ChainTx } from '../chains/bitcoin/types';
 
@@ -29,10 +30,7 @@ interface Watched {
 }
 
 export async function walletOrigins(db: Db, walletId: string, network: BitcoinNetworkName): Promise<Origins> {
-  const keys = await db.select().from(walletKeys).where(eq(walletKeys.walletId, walletId));
-  const byRole = Object.fromEntries(keys.map((k) => [k.role, parseKeyOrigin(k, network)]));
-  if (!byRole.user || !byRole.backup || !byRole.cosigner) throw new Error(`wallet ${walletId} has no complete key set`);
-  return [byRole.user, byRole.backup, byRole.cosigner];
+  return originsFromKeys(await db.select().from(walletKeys).where(eq(walletKeys.walletId, walletId)), network);
 }
 
 async function highestKnown(db: Db, walletId: string, branch: 0 | 1): Promise<number> {

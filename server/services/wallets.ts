@@ -15,6 +15,7 @@ import { cosignerKeys, walletAddresses, walletKeys, walletMembers, wallets } fro
 import { deriveAddress, parseEnvelope, parseKeyOrigin, walletDescriptor, type KeyOrigin } from '@/lib/crypto';
 import { AppError } from '@/lib/errors';
 import type { BitcoinNetworkName } from '@/lib/wallet-constants';
+import { originsFromKeys } from '@/lib/wallet-keys';
 import type { CoSigner } from '../cosigner/types';
 import { appendAudit } from './audit';
 import type { SessionInfo } from './sessions';
@@ -181,9 +182,8 @@ export async function issueReceiveAddress(db: Db, actor: SessionInfo, wallet: Wa
       .from(walletAddresses)
       .where(and(eq(walletAddresses.walletId, wallet.id), eq(walletAddresses.branch, 0)));
     if (Number(next) >= GAP_LIMIT) throw new AppError('GAP_LIMIT_REACHED');
-    const keys = await tx.select().from(walletKeys).where(eq(walletKeys.walletId, wallet.id));
-    const byRole = Object.fromEntries(keys.map((k) => [k.role, parseKeyOrigin(k, network)]));
-    const derived = deriveAddress([byRole.user!, byRole.backup!, byRole.cosigner!], network, 0, Number(next));
+    const origins = originsFromKeys(await tx.select().from(walletKeys).where(eq(walletKeys.walletId, wallet.id)), network);
+    const derived = deriveAddress(origins, network, 0, Number(next));
     await tx.insert(walletAddresses).values({ walletId: wallet.id, branch: 0, index: Number(next), address: derived.address, witnessScript: derived.witnessScript });
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'wallet.address_issued', payload: { walletId: wallet.id, index: Number(next), address: derived.address } });
     return { index: Number(next), address: derived.address };
