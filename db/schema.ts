@@ -299,6 +299,8 @@ export const transferState = pgEnum('transfer_state', [
   'rejected',
   'cancelled',
   'failed',
+  /** A fee bump (RBF) of this transfer was broadcast instead. */
+  'replaced',
 ]);
 
 /**
@@ -324,6 +326,8 @@ export const transferRequests = pgTable(
     /** [{ txid, vout, valueSats }] the PSBT spends; the co-signer requires exactly these. */
     inputs: jsonb('inputs').notNull(),
     changeIndex: integer('change_index'),
+    /** For a fee bump (BIP125 replace-by-fee): the transfer whose transaction this replaces. */
+    replacesId: uuid('replaces_id'),
     unsignedPsbt: text('unsigned_psbt').notNull(),
     cosignedPsbt: text('cosigned_psbt'),
     rawTx: text('raw_tx'),

@@ -20,6 +20,7 @@ const STATES = {
   rejected: { label: 'Rejected', tone: 'bad' },
   cancelled: { label: 'Cancelled', tone: 'neutral' },
   failed: { label: 'Failed', tone: 'bad' },
+  replaced: { label: 'Replaced by a fee bump', tone: 'neutral' },
 } as const;
 
 interface Props {
@@ -38,8 +39,9 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
   const approve = useMutation(trpc.transfers.approve.mutationOptions({ onSettled: refresh }));
   const reject = useMutation(trpc.transfers.reject.mutationOptions({ onSettled: refresh }));
   const cancel = useMutation(trpc.transfers.cancel.mutationOptions({ onSettled: refresh }));
+  const bump = useMutation(trpc.transfers.bump.mutationOptions({ onSettled: refresh }));
   const [signing, setSigning] = useState<string | null>(null);
-  const error = approve.error ?? reject.error ?? cancel.error;
+  const error = approve.error ?? reject.error ?? cancel.error ?? bump.error;
   if (!transfers.data?.length && !transfers.error) return null;
   return (
     <section className="card" aria-labelledby="transfers-title">
@@ -88,6 +90,21 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
                     Cancel
                   </Button>
                 )}
+                {t.state === 'broadcast' && myRole !== 'viewer' && (
+                  <Button
+                    variant="secondary"
+                    className="btn-small"
+                    busy={bump.isPending && bump.variables?.transferId === t.id}
+                    onClick={() => {
+                      const suggested = Math.ceil(Number(t.feeRate) * 2 + 1);
+                      const answer = window.prompt(`New fee rate in sat/vB (now ${t.feeRate}; at least ${Number(t.feeRate) + 1}):`, String(suggested));
+                      if (answer) bump.mutate({ walletId, transferId: t.id, feeRateSatVb: Number(answer) });
+                    }}
+                  >
+                    Speed up (raise fee)
+                  </Button>
+                )}
+                {t.replacesId && <span className="small muted">Fee bump of an earlier transfer</span>}
                 {t.state === 'approved' && t.approvedBy === me.userId && signing !== t.id && (
                   <Button className="btn-small" onClick={() => setSigning(t.id)}>
                     Review and sign

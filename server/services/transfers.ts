@@ -14,7 +14,7 @@ import { cosignerKeys, transferRequests, walletAddresses, walletKeys, walletSync
 import { BitcoinError } from '@/lib/bitcoin/errors';
 import { parseBtcAmount } from '@/lib/bitcoin/amount';
 import { deriveAddress } from '@/lib/crypto';
-import { finalizeAndExtract } from '@/lib/crypto/psbt';
+import { describePsbt, finalizeAndExtract } from '@/lib/crypto/psbt';
 import { AppError } from '@/lib/errors';
 import type { BitcoinNetworkName } from '@/lib/wallet-constants';
 import { buildUnsignedPsbt, type WalletUtxo } from '../bitcoin/build-psbt';
@@ -91,6 +91,21 @@ export async function createTransfer(
     asTransferError(error);
   }
 
+  return storeTransfer(db, actor, wallet, origins, built, { feeRateSatVb, sendMax: input.sendMax ?? false, replacesId: null });
+}
+
+type Built = ReturnType<typeof buildUnsignedPsbt>;
+
+/** Persists a freshly built transfer (pending approval) with its change address and audit entry. */
+async function storeTransfer(
+  db: Db,
+  actor: SessionInfo,
+  wallet: Wallet,
+  origins: Awaited<ReturnType<typeof walletOrigins>>,
+  built: Built,
+  meta: { feeRateSatVb: number; sendMax: boolean; replacesId: string | null },
+) {
+  const network = wallet.network as BitcoinNetworkName;
   return db.transaction(async (tx) => {
     if (built.changeOutput) {
       const d = deriveAddress(origins, network, 1, built.changeOutput.index);
@@ -106,25 +121,83 @@ export async function createTransfer(
         initiatorId: actor.userId,
         state: 'pending_approval',
         outputs,
-        sendMax: input.sendMax ?? false,
-        feeRate: String(feeRateSatVb),
+        sendMax: meta.sendMax,
+        feeRate: String(meta.feeRateSatVb),
         feeSats: built.feeSats,
         // The approval covers exactly this fee; an RBF bump is a new approval.
         feeCapSats: built.feeSats,
         vsize: built.vsize,
         inputs,
         changeIndex: built.changeOutput?.index ?? null,
+        replacesId: meta.replacesId,
         unsignedPsbt: built.psbtBase64,
       })
       .returning();
     await appendAudit(tx, {
       orgId: actor.orgId,
       actorUserId: actor.userId,
-      type: 'transfer.created',
-      payload: { transferId: row!.id, walletId: wallet.id, outputs: outputs.map((o) => ({ ...o })), feeSats: built.feeSats.toString(), feeRate: String(feeRateSatVb) },
+      type: meta.replacesId ? 'transfer.bump_created' : 'transfer.created',
+      payload: {
+        transferId: row!.id,
+        walletId: wallet.id,
+        outputs: outputs.map((o) => ({ ...o })),
+        feeSats: built.feeSats.toString(),
+        feeRate: String(meta.feeRateSatVb),
+        ...(meta.replacesId ? { replacesId: meta.replacesId } : {}),
+      },
     });
     return row!;
   });
+}
+
+/**
+ * Fee bump of a stuck transfer (BIP125): the same payments from the same coins at a higher fee
+ * rate, as a new request that goes through approval again. When it is broadcast, the original
+ * becomes `replaced`.
+ */
+export async function bumpTransfer(db: Db, chain: BitcoinChain, actor: SessionInfo, wallet: Wallet, original: Transfer, feeRateSatVb: number) {
+  if (original.state !== 'broadcast') throw new AppError('TRANSFER_STATE', 'only a broadcast, unconfirmed transfer can be bumped');
+  const oldRate = Number(original.feeRate);
+  // BIP125 rule 4: pay at least the incremental relay fee (1 sat/vB) more per vbyte.
+  if (!(feeRateSatVb >= oldRate + 1)) {
+    throw new AppError('TRANSFER_INVALID', `rate ${feeRateSatVb} <= ${oldRate} + 1`, { userMessage: `Choose a fee rate of at least ${oldRate + 1} sat/vB (the current one plus 1).` });
+  }
+  const network = wallet.network as BitcoinNetworkName;
+  const origins = await walletOrigins(db, wallet.id, network);
+  const described = describePsbt(original.unsignedPsbt, { origins, network });
+  const coins: WalletUtxo[] = described.inputs.map((i) => ({
+    txid: i.txid,
+    vout: i.vout,
+    valueSats: i.valueSats,
+    confirmations: 1, // they were spendable when the original was built
+    scriptPubKey: deriveAddress(origins, network, i.branch, i.index).scriptPubKey,
+    branch: i.branch,
+    index: i.index,
+  }));
+  const payments = (original.outputs as StoredOutput[]).map((o) => ({ address: o.address, valueSats: BigInt(o.valueSats) }));
+  let built: Built;
+  try {
+    built = buildUnsignedPsbt({
+      wallet: { origins, network },
+      utxos: coins,
+      outputs: original.sendMax ? payments.map((p) => ({ ...p, valueSats: 0n })) : payments,
+      feeRateSatVb,
+      change: { index: original.changeIndex ?? (await nextChangeIndex(db, wallet.id)) },
+      sendMax: original.sendMax,
+      rbf: true,
+      tipHeight: (await chain.tip()).height,
+    });
+  } catch (error) {
+    asTransferError(error);
+  }
+  const spendsOriginalCoin = built.selectedUtxos.some((u) => (original.inputs as StoredInput[]).some((i) => i.txid === u.txid && i.vout === u.vout));
+  if (!spendsOriginalCoin) throw new AppError('TRANSFER_INVALID', 'bump does not conflict with the original');
+  return storeTransfer(db, actor, wallet, origins, built, { feeRateSatVb, sendMax: original.sendMax, replacesId: original.id });
+}
+
+async function nextChangeIndex(db: Db, walletId: string): Promise<number> {
+  const [last] = await db.select({ n: max(walletAddresses.index) }).from(walletAddresses).where(and(eq(walletAddresses.walletId, walletId), eq(walletAddresses.branch, 1)));
+  return (last?.n ?? -1) + 1;
 }
 
 async function transition(tx: Tx, transfer: Transfer, from: State, to: State, set: Partial<typeof transferRequests.$inferInsert> = {}) {
@@ -232,7 +305,25 @@ export async function broadcastTransfer(db: Db, chain: BitcoinChain, transfer: T
   return db.transaction(async (tx) => {
     const row = await transition(tx, transfer, 'cosigned', 'broadcast', { broadcastAt: new Date(), lastError: null });
     await appendAudit(tx, { orgId: transfer.orgId, actorUserId: null, type: 'transfer.broadcast', payload: { transferId: transfer.id, txid: transfer.txid } });
+    if (transfer.replacesId) {
+      const [replaced] = await tx
+        .update(transferRequests)
+        .set({ state: 'replaced', updatedAt: new Date() })
+        .where(and(eq(transferRequests.id, transfer.replacesId), eq(transferRequests.state, 'broadcast')))
+        .returning({ id: transferRequests.id });
+      if (replaced) await appendAudit(tx, { orgId: transfer.orgId, actorUserId: null, type: 'transfer.replaced', payload: { transferId: transfer.replacesId, byTransferId: transfer.id } });
+    }
     return row;
+  });
+}
+
+/** A bump whose original confirmed first can never be mined: it fails, nothing was spent twice. */
+async function failBumpIfOriginalConfirmed(db: Db, bump: Transfer) {
+  const [original] = await db.select().from(transferRequests).where(eq(transferRequests.id, bump.replacesId!));
+  if (original?.state !== 'confirmed') return;
+  await db.transaction(async (tx) => {
+    await transition(tx, bump, 'cosigned', 'failed', { lastError: 'the original transaction confirmed first' });
+    await appendAudit(tx, { orgId: bump.orgId, actorUserId: null, type: 'transfer.failed', payload: { transferId: bump.id, reason: 'original_confirmed' } });
   });
 }
 
@@ -241,7 +332,8 @@ export async function advanceTransfers(db: Db, chain: BitcoinChain): Promise<voi
   const open = await db.select().from(transferRequests).where(inArray(transferRequests.state, ['cosigned', 'broadcast']));
   for (const t of open) {
     if (t.state === 'cosigned') {
-      await broadcastTransfer(db, chain, t).catch(() => undefined);
+      const sent = await broadcastTransfer(db, chain, t).catch(() => null);
+      if (!sent && t.replacesId) await failBumpIfOriginalConfirmed(db, t);
       continue;
     }
     const onChain = await chain.transaction(t.txid!);

@@ -46,6 +46,7 @@ const ORG_ROLES: Record<string, string[]> = {
 /** Reviewed wallet-role table for wallet-tier procedures. */
 const WALLET_ROLES: Record<string, string[]> = {
   'transfers.approve': ['approver'],
+  'transfers.bump': ['approver', 'initiator'],
   'transfers.cancel': ['approver', 'initiator'],
   'transfers.create': ['approver', 'initiator'],
   'transfers.list': ['approver', 'initiator', 'viewer'],
@@ -162,6 +163,7 @@ describe('another organisation’s objects', () => {
     'invites.revoke': () => ({ inviteId: bInviteId }),
     'passkeys.remove': () => ({ passkeyId: bPasskeyId }),
     'transfers.approve': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
+    'transfers.bump': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), feeRateSatVb: 20 }),
     'transfers.cancel': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
     'transfers.create': () => ({ walletId: bWalletId, outputs: [{ address: 'x', amount: '1' }] }),
     'transfers.list': () => ({ walletId: bWalletId }),

@@ -138,3 +138,51 @@ describe('sending bitcoin', () => {
     expect((await expectApiError(() => admin.api.transfers.submitSignature.mutate({ walletId: w.walletId, transferId: t.id, psbt: signed }))).appCode).toBe('TRANSFER_STATE');
   });
 });
+
+describe('fee bumping (BIP125 replace-by-fee)', () => {
+  /** A stuck 2 sat/vB transfer and its approved, co-signed 12 sat/vB bump (not yet broadcast). */
+  async function stuckAndBump(name: string, bumpChain: BitcoinChain) {
+    const w = await fundedWallet(name);
+    const to = external();
+    const t = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: to, amount: '0.3' }], feeRateSatVb: 2 });
+    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: t.id });
+    const first = await admin.api.transfers.submitSignature.mutate({ walletId: w.walletId, transferId: t.id, psbt: await browserSign(w, t.id) });
+    expect(first.state).toBe('broadcast');
+    const tooLow = await expectApiError(() => admin.api.transfers.bump.mutate({ walletId: w.walletId, transferId: t.id, feeRateSatVb: 2.5 }));
+    expect(tooLow.appCode).toBe('TRANSFER_INVALID');
+    const bump = await admin.api.transfers.bump.mutate({ walletId: w.walletId, transferId: t.id, feeRateSatVb: 12 });
+    expect(bump).toMatchObject({ state: 'pending_approval', replacesId: t.id, outputs: [{ address: to, valueSats: '30000000' }] });
+    expect(BigInt(bump.feeSats)).toBeGreaterThan(BigInt(first.feeSats));
+    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: bump.id });
+    const signed = await browserSign(w, bump.id);
+    const bumpApp = new TestApp(db, undefined, async () => bumpChain);
+    const b = bumpApp.browser();
+    b.cookie = admin.cookie;
+    return { w, t, first, bump, submit: () => b.api.transfers.submitSignature.mutate({ walletId: w.walletId, transferId: bump.id, psbt: signed }) };
+  }
+
+  it('on a BIP125 node the bump replaces the original, which becomes replaced', async () => {
+    // bcoin 1.0.2 implements no replace-by-fee (its mempool refuses every double spend), so this
+    // case stands in for Bitcoin Core's mempool: it accepts the replacement; the rest is real.
+    const bip125: BitcoinChain = { ...chain, tip: () => chain.tip(), transaction: async () => null, broadcast: async () => 'accepted' } as unknown as BitcoinChain;
+    const { w, t, first, bump, submit } = await stuckAndBump('Bump accepted', bip125);
+    const sent = await submit();
+    expect(sent.state).toBe('broadcast');
+    expect(sent.txid).not.toBe(first.txid);
+    const list = await admin.api.transfers.list.query({ walletId: w.walletId });
+    expect(list.find((x) => x.id === t.id)!.state).toBe('replaced');
+    expect(list.find((x) => x.id === bump.id)!.state).toBe('broadcast');
+  });
+
+  it('if the original confirms first, the bump fails cleanly and nothing is spent twice', async () => {
+    const { w, t, bump, submit } = await stuckAndBump('Bump too late', chain);
+    // bcoin refuses the conflicting bump: it stays co-signed, with the node's reason.
+    expect((await expectApiError(submit)).appCode).toBe('BROADCAST_FAILED');
+    await chain.mine!(1, external());
+    await advanceTransfers(db.db, chain); // the original confirms
+    await advanceTransfers(db.db, chain); // the bump can never be mined now
+    const list = await admin.api.transfers.list.query({ walletId: w.walletId });
+    expect(list.find((x) => x.id === t.id)!.state).toBe('confirmed');
+    expect(list.find((x) => x.id === bump.id)).toMatchObject({ state: 'failed' });
+  });
+});

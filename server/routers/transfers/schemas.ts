@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { transferRequests } from '@/db/schema';
+import { transferState, type transferRequests } from '@/db/schema';
 import { IsoDate } from '../schemas';
 
 export const TransferOut = z.object({
   id: z.uuid(),
   walletId: z.uuid(),
-  state: z.enum(['pending_approval', 'approved', 'cosigned', 'broadcast', 'confirmed', 'rejected', 'cancelled', 'failed']),
+  state: z.enum(transferState.enumValues),
+  replacesId: z.uuid().nullable(),
   outputs: z.array(z.object({ address: z.string(), valueSats: z.string() })),
   sendMax: z.boolean(),
   feeRate: z.string(),
