@@ -14,10 +14,14 @@ for (const file of process.argv.slice(2)) {
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
   if ('numPassedTests' in report) {
-    // vitest
+    // vitest; a file that failed outside any test (a hook, an import) counts as one failure.
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
+    if (report.numFailedTests === 0 && (report.numFailedTestSuites > 0 || report.success === false)) {
+      console.error(`vitest reported ${report.numFailedTestSuites} failed file(s) outside tests`);
+      failed += Math.max(1, report.numFailedTestSuites);
+    }
   } else if (report.stats) {
     // playwright
     passed += report.stats.expected;

@@ -8,23 +8,26 @@ export NEXT_TELEMETRY_DISABLED=1
 mkdir -p test-results
 rm -f test-results/vitest.json test-results/e2e.json
 status=0
+failed_steps=()
+step_failed() { status=1; failed_steps+=("$1 (exit $2)"); }
 
 echo "==> typecheck"
-npx tsc --noEmit || status=1
+npx tsc --noEmit || step_failed typecheck $?
 
 echo "==> unit and API tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || step_failed vitest $?
 
 echo "==> production build"
 if npx next build >test-results/build.log 2>&1; then
   echo "==> bundle size (bench/first-load-js.mjs; figures only, see bench/README.md)"
   node bench/first-load-js.mjs || true
   echo "==> end-to-end tests (Playwright, Chromium)"
-  npx playwright test || status=1
+  npx playwright test || step_failed playwright $?
 else
   cat test-results/build.log
-  status=1
+  step_failed 'next build' 1
 fi
 
-node scripts/summarize-tests.mjs test-results/vitest.json test-results/e2e.json || status=1
+node scripts/summarize-tests.mjs test-results/vitest.json test-results/e2e.json || step_failed summary $?
+[ ${#failed_steps[@]} -eq 0 ] || echo "FAILED steps: ${failed_steps[*]}"
 exit $status
