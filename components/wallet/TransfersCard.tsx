@@ -9,6 +9,7 @@ import { CopyButton } from '@/components/ui/CopyButton';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { formatDateTime } from '@/components/ui/format';
 import { useMe } from '@/components/shell/AppShell';
+import { BumpForm } from './BumpForm';
 import { SignPanel } from './SignPanel';
 
 const STATES = {
@@ -41,6 +42,7 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
   const cancel = useMutation(trpc.transfers.cancel.mutationOptions({ onSettled: refresh }));
   const bump = useMutation(trpc.transfers.bump.mutationOptions({ onSettled: refresh }));
   const [signing, setSigning] = useState<string | null>(null);
+  const [bumping, setBumping] = useState<string | null>(null);
   const error = approve.error ?? reject.error ?? cancel.error ?? bump.error;
   if (!transfers.data?.length && !transfers.error) return null;
   return (
@@ -90,17 +92,8 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
                     Cancel
                   </Button>
                 )}
-                {t.state === 'broadcast' && myRole !== 'viewer' && (
-                  <Button
-                    variant="secondary"
-                    className="btn-small"
-                    busy={bump.isPending && bump.variables?.transferId === t.id}
-                    onClick={() => {
-                      const suggested = Math.ceil(Number(t.feeRate) * 2 + 1);
-                      const answer = window.prompt(`New fee rate in sat/vB (now ${t.feeRate}; at least ${Number(t.feeRate) + 1}):`, String(suggested));
-                      if (answer) bump.mutate({ walletId, transferId: t.id, feeRateSatVb: Number(answer) });
-                    }}
-                  >
+                {t.state === 'broadcast' && myRole !== 'viewer' && bumping !== t.id && (
+                  <Button variant="secondary" className="btn-small" onClick={() => setBumping(t.id)}>
                     Speed up (raise fee)
                   </Button>
                 )}
@@ -111,6 +104,14 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
                   </Button>
                 )}
               </div>
+              {bumping === t.id && (
+                <BumpForm
+                  currentRate={Number(t.feeRate)}
+                  busy={bump.isPending}
+                  onCancel={() => setBumping(null)}
+                  onBump={(rate) => bump.mutate({ walletId, transferId: t.id, feeRateSatVb: rate }, { onSuccess: () => setBumping(null) })}
+                />
+              )}
               {signing === t.id && <SignPanel walletId={walletId} transferId={t.id} network={network} keys={keys} onDone={() => setSigning(null)} />}
             </li>
           );

@@ -72,8 +72,22 @@ test('fund a wallet from the regtest faucet, then send through approval and brow
   expect(bodies.join('\n')).not.toContain(PASSWORD);
   expect(bodies.join('\n')).not.toMatch(/tprv|xprv/);
 
+  // A fee bump can be proposed while it is unconfirmed; it needs its own approval (rejected here).
+  // Nothing mines until the faucet below, so the transfer is still unconfirmed here.
+  await expect(row).toContainText('Broadcast: unconfirmed');
+  await row.getByRole('button', { name: 'Speed up (raise fee)' }).click();
+  await row.getByLabel('New fee rate (sat/vB)').fill('10');
+  await row.getByRole('button', { name: 'Prepare fee bump' }).click();
+  await expect(page.getByTestId('transfer-row')).toHaveCount(2);
+  const bump = page.getByTestId('transfer-row').first();
+  await expect(bump).toContainText('Fee bump of an earlier transfer');
+  await expect(bump).toContainText('Awaiting approval');
+  await bump.getByRole('button', { name: 'Reject' }).click();
+  await expect(bump).toContainText('Rejected');
+  const sentRow = page.getByTestId('transfer-row').nth(1);
+
   // Mining (the faucet mines blocks) confirms it; the background job notices.
   await page.getByRole('button', { name: 'Get test coins (regtest faucet)' }).click();
-  await expect(row).toContainText('Confirmed', { timeout: 30_000 });
+  await expect(sentRow).toContainText('Confirmed', { timeout: 30_000 });
   await shot(page, 'wallet-send-confirmed');
 });
