@@ -6,6 +6,22 @@ function pgErrorOf(error: unknown): { code?: string; constraint?: string; messag
   return undefined;
 }
 
+import { AppError, type AppErrorCode } from '@/lib/errors';
+
+/** Unique constraints whose violation is a user-level conflict, not a server fault. */
+const CONFLICTS: Record<string, AppErrorCode> = {
+  users_email_key: 'EMAIL_TAKEN',
+  passkeys_credential_id_key: 'PASSKEY_ALREADY_REGISTERED',
+};
+
+/** Rethrows a known unique violation (e.g. a concurrent sign-up) as its AppError; else rethrows as is. */
+export function rethrowConflict(error: unknown): never {
+  for (const [constraint, code] of Object.entries(CONFLICTS)) {
+    if (isUniqueViolation(error, constraint)) throw new AppError(code, `unique violation on ${constraint}`, { cause: error });
+  }
+  throw error;
+}
+
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const pg = pgErrorOf(error);
   if (pg?.code !== '23505') return false;

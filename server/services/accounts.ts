@@ -9,7 +9,7 @@ import { memberships, organizations, passkeys, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import type { AuthenticationResponse, RegistrationResponse } from '@/lib/webauthn-schemas';
 import type { AppConfig } from '../config';
-import { isUniqueViolation } from '../db-errors';
+import { rethrowConflict } from '../db-errors';
 import { appendAudit } from './audit';
 import { createSession, revokeSession, type SessionInfo } from './sessions';
 import {
@@ -78,9 +78,7 @@ export async function finishSignup(
       return { token: session.token, expiresAt: session.expiresAt, orgId: org!.id, userId: user!.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'users_email_key')) throw new AppError('EMAIL_TAKEN', 'email registered concurrently', { cause: error });
-    if (isUniqueViolation(error, 'passkeys_credential_id_key')) throw new AppError('PASSKEY_ALREADY_REGISTERED', undefined, { cause: error });
-    throw error;
+    rethrowConflict(error);
   }
 }
 

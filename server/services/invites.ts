@@ -11,7 +11,7 @@ import type { OrgRole } from '@/lib/roles';
 import type { RegistrationResponse } from '@/lib/webauthn-schemas';
 import type { AppConfig } from '../config';
 import { hashToken, randomToken } from '../auth/tokens';
-import { isUniqueViolation } from '../db-errors';
+import { rethrowConflict } from '../db-errors';
 import { emailTaken, insertPasskey, type NewSession } from './accounts';
 import { appendAudit } from './audit';
 import { createSession, revokeUserSessions, type SessionInfo } from './sessions';
@@ -184,9 +184,7 @@ export async function finishAcceptInvite(
       return { token: session.token, expiresAt: session.expiresAt };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'users_email_key')) throw new AppError('EMAIL_TAKEN', undefined, { cause: error });
-    if (isUniqueViolation(error, 'passkeys_credential_id_key')) throw new AppError('PASSKEY_ALREADY_REGISTERED', undefined, { cause: error });
-    throw error;
+    rethrowConflict(error);
   }
 }
 

@@ -5,7 +5,7 @@ import { passkeys, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import type { RegistrationResponse } from '@/lib/webauthn-schemas';
 import type { AppConfig } from '../config';
-import { isUniqueViolation } from '../db-errors';
+import { rethrowConflict } from '../db-errors';
 import { insertPasskey } from './accounts';
 import { appendAudit } from './audit';
 import type { SessionInfo } from './sessions';
@@ -47,8 +47,7 @@ export async function finishAddPasskey(
       return { passkeyId };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'passkeys_credential_id_key')) throw new AppError('PASSKEY_ALREADY_REGISTERED', undefined, { cause: error });
-    throw error;
+    rethrowConflict(error);
   }
 }
 

@@ -8,7 +8,7 @@
  */
 
 import { Transaction } from '@scure/btc-signer';
-import { and, desc, eq, inArray, max } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { cosignerKeys, transferRequests, walletAddresses, walletKeys, walletSyncState, walletUtxos, wallets } from '@/db/schema';
 import { BitcoinError } from '@/lib/bitcoin/errors';
@@ -23,7 +23,7 @@ import type { CoSigner } from '../cosigner/types';
 import { CosignRefusedError, cosignPsbt } from '../cosigner/verify-psbt';
 import { appendAudit } from './audit';
 import type { SessionInfo } from './sessions';
-import { walletOrigins } from './wallet-sync';
+import { highestAddressIndex, walletOrigins } from './wallet-sync';
 
 type Wallet = typeof wallets.$inferSelect;
 type Transfer = typeof transferRequests.$inferSelect;
@@ -77,11 +77,7 @@ export async function createTransfer(
       branch: u.branch as 0 | 1,
       index: u.index,
     }));
-  const [lastChange] = await db
-    .select({ n: max(walletAddresses.index) })
-    .from(walletAddresses)
-    .where(and(eq(walletAddresses.walletId, wallet.id), eq(walletAddresses.branch, 1)));
-  const changeIndex = (lastChange?.n ?? -1) + 1;
+  const changeIndex = (await highestAddressIndex(db, wallet.id, 1)) + 1;
 
   let built;
   try {
@@ -182,7 +178,7 @@ export async function bumpTransfer(db: Db, chain: BitcoinChain, actor: SessionIn
       utxos: coins,
       outputs: original.sendMax ? payments.map((p) => ({ ...p, valueSats: 0n })) : payments,
       feeRateSatVb,
-      change: { index: original.changeIndex ?? (await nextChangeIndex(db, wallet.id)) },
+      change: { index: original.changeIndex ?? (await highestAddressIndex(db, wallet.id, 1)) + 1 },
       sendMax: original.sendMax,
       rbf: true,
       tipHeight: (await chain.tip()).height,
@@ -193,11 +189,6 @@ export async function bumpTransfer(db: Db, chain: BitcoinChain, actor: SessionIn
   const spendsOriginalCoin = built.selectedUtxos.some((u) => (original.inputs as StoredInput[]).some((i) => i.txid === u.txid && i.vout === u.vout));
   if (!spendsOriginalCoin) throw new AppError('TRANSFER_INVALID', 'bump does not conflict with the original');
   return storeTransfer(db, actor, wallet, origins, built, { feeRateSatVb, sendMax: original.sendMax, replacesId: original.id });
-}
-
-async function nextChangeIndex(db: Db, walletId: string): Promise<number> {
-  const [last] = await db.select({ n: max(walletAddresses.index) }).from(walletAddresses).where(and(eq(walletAddresses.walletId, walletId), eq(walletAddresses.branch, 1)));
-  return (last?.n ?? -1) + 1;
 }
 
 async function transition(tx: Tx, transfer: Transfer, from: State, to: State, set: Partial<typeof transferRequests.$inferInsert> = {}) {

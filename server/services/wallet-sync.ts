@@ -33,7 +33,8 @@ export async function walletOrigins(db: Db, walletId: string, network: BitcoinNe
   return originsFromKeys(await db.select().from(walletKeys).where(eq(walletKeys.walletId, walletId)), network);
 }
 
-async function highestKnown(db: Db, walletId: string, branch: 0 | 1): Promise<number> {
+/** Highest address index the wallet has handed out or seen used on a branch; -1 when none. */
+export async function highestAddressIndex(db: Db, walletId: string, branch: 0 | 1): Promise<number> {
   const [row] = await db
     .select({ n: max(walletAddresses.index) })
     .from(walletAddresses)
@@ -56,7 +57,7 @@ export async function syncWallet(db: Db, chain: BitcoinChain, wallet: Wallet): P
   // Widen each branch's window until GAP_LIMIT addresses past the last used one are unused.
   const watched = new Map<string, Watched>();
   const history = new Map<string, ChainTx>();
-  const lastUsed: Record<0 | 1, number> = { 0: await highestKnown(db, wallet.id, 0), 1: await highestKnown(db, wallet.id, 1) };
+  const lastUsed: Record<0 | 1, number> = { 0: await highestAddressIndex(db, wallet.id, 0), 1: await highestAddressIndex(db, wallet.id, 1) };
   const scannedTo: Record<0 | 1, number> = { 0: -1, 1: -1 };
   for (let round = 0; round < 50; round++) {
     const batch: Watched[] = [];

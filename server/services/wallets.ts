@@ -18,13 +18,13 @@ import type { BitcoinNetworkName } from '@/lib/wallet-constants';
 import { originsFromKeys } from '@/lib/wallet-keys';
 import type { CoSigner } from '../cosigner/types';
 import { appendAudit } from './audit';
+import { GAP_LIMIT } from './wallet-sync';
 import type { SessionInfo } from './sessions';
 
 type Wallet = typeof wallets.$inferSelect;
 
 /** Unambiguous alphabet (no 0/O, 1/I/L): the code is read off paper and typed back. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const GAP_LIMIT = 20;
 
 export function newConfirmCode(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
