@@ -5,6 +5,7 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  if (process.env.KEYSTEAD_CRASH_AT) console.error(`[keystead] FAULT INJECTION ON: this server kills itself at ${process.env.KEYSTEAD_CRASH_AT} (KEYSTEAD_CRASH_AT). Never set it outside tests.`);
   if (process.env.BITCOIN_SYNC !== 'off') {
     const [{ startSyncLoop }, { getDb }, { getBitcoinChain }] = await Promise.all([
       import('./server/jobs/sync-loop'),

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 mkdir -p test-results
-rm -f test-results/vitest.json test-results/e2e.json
+rm -f test-results/vitest.json test-results/process.json test-results/e2e.json
 status=0
 failed_steps=()
 step_failed() { status=1; failed_steps+=("$1 (exit $2)"); }
@@ -21,6 +21,8 @@ echo "==> production build"
 if npx next build >test-results/build.log 2>&1; then
   echo "==> bundle size (bench/first-load-js.mjs; figures only, see bench/README.md)"
   node bench/first-load-js.mjs || true
+  echo "==> process-level tests (the built server killed and restarted; vitest.process.config.mts)"
+  npx vitest run --config vitest.process.config.mts --reporter=default --reporter=json --outputFile.json=test-results/process.json || step_failed 'process tests' $?
   echo "==> end-to-end tests (Playwright, Chromium)"
   npx playwright test || step_failed playwright $?
 else
@@ -28,6 +30,6 @@ else
   step_failed 'next build' 1
 fi
 
-node scripts/summarize-tests.mjs test-results/vitest.json test-results/e2e.json || step_failed summary $?
+node scripts/summarize-tests.mjs test-results/vitest.json test-results/process.json test-results/e2e.json || step_failed summary $?
 [ ${#failed_steps[@]} -eq 0 ] || echo "FAILED steps: ${failed_steps[*]}"
 exit $status

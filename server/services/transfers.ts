@@ -21,6 +21,7 @@ import { buildUnsignedPsbt, type WalletUtxo } from '../bitcoin/build-psbt';
 import type { BitcoinChain } from '../chains/bitcoin/types';
 import type { CoSigner } from '../cosigner/types';
 import { CosignRefusedError, cosignPsbt } from '../cosigner/verify-psbt';
+import { crashPoint } from '../faults';
 import { appendAudit } from './audit';
 import type { SessionInfo } from './sessions';
 import { highestAddressIndex, walletOrigins } from './wallet-sync';
@@ -279,6 +280,7 @@ export async function submitUserSignature(db: Db, cosigner: CoSigner, chain: Bit
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cosigned', payload: { transferId: transfer.id, txid } });
     return updated;
   });
+  crashPoint('transfer.cosigned');
   return broadcastTransfer(db, chain, row);
 }
 
@@ -288,6 +290,7 @@ export async function broadcastTransfer(db: Db, chain: BitcoinChain, transfer: T
   try {
     const known = await chain.transaction(transfer.txid);
     if (!known) await chain.broadcast(transfer.rawTx);
+    crashPoint('transfer.broadcast_sent');
   } catch (error) {
     const message = (error as Error).message.slice(0, 500);
     await db.update(transferRequests).set({ lastError: message, updatedAt: new Date() }).where(eq(transferRequests.id, transfer.id));

@@ -47,11 +47,15 @@ export interface SyncResult {
   utxos: number;
   transactions: number;
   newlyUsed: number;
+  /** A sync that began later had already stored a newer view; this run wrote nothing. */
+  stale: boolean;
 }
 
 export async function syncWallet(db: Db, chain: BitcoinChain, wallet: Wallet): Promise<SyncResult> {
   const network = wallet.network as BitcoinNetworkName;
   const origins = await walletOrigins(db, wallet.id, network);
+  // When this run began to read the chain: a run that began later saw a newer chain.
+  const startedAt = new Date();
   const tip = await chain.tip();
 
   // Widen each branch's window until GAP_LIMIT addresses past the last used one are unused.
@@ -85,7 +89,17 @@ export async function syncWallet(db: Db, chain: BitcoinChain, wallet: Wallet): P
   const usedPaths = new Set(usedAddresses(history.values(), watched).map((w) => w.scriptPubKey));
 
   let newlyUsed = 0;
+  let stale = false;
   await db.transaction(async (tx) => {
+    // Syncs of one wallet (the background job, a faucet, a user's refresh, another app
+    // instance) overlap. Serialise their writes on the sync-state row, and drop a run that began
+    // reading the chain before the one already stored: its view is older and would undo it.
+    await tx.insert(walletSyncState).values({ walletId: wallet.id }).onConflictDoNothing();
+    const [current] = await tx.select({ at: walletSyncState.lastSyncedAt }).from(walletSyncState).where(eq(walletSyncState.walletId, wallet.id)).for('update');
+    if (current?.at && current.at > startedAt) {
+      stale = true;
+      return;
+    }
     for (const spk of usedPaths) {
       const w = watched.get(spk)!;
       const inserted = await tx
@@ -119,10 +133,10 @@ export async function syncWallet(db: Db, chain: BitcoinChain, wallet: Wallet): P
     }
     await tx
       .insert(walletSyncState)
-      .values({ walletId: wallet.id, tipHeight: tip.height, tipHash: tip.hash, lastSyncedAt: new Date(), lastError: null })
-      .onConflictDoUpdate({ target: walletSyncState.walletId, set: { tipHeight: tip.height, tipHash: tip.hash, lastSyncedAt: new Date(), lastError: null } });
+      .values({ walletId: wallet.id, tipHeight: tip.height, tipHash: tip.hash, lastSyncedAt: startedAt, lastError: null })
+      .onConflictDoUpdate({ target: walletSyncState.walletId, set: { tipHeight: tip.height, tipHash: tip.hash, lastSyncedAt: startedAt, lastError: null } });
   });
-  return { tipHeight: tip.height, utxos: utxos.length, transactions: txRows.length, newlyUsed };
+  return { tipHeight: tip.height, utxos: utxos.length, transactions: txRows.length, newlyUsed, stale };
 }
 
 function outputScripts(txHex: string): { script: string; amount: bigint }[] {

@@ -69,6 +69,36 @@ describe('wallet sync on regtest', () => {
     expect(await admin.api.wallets.transactions.query({ walletId: w.walletId })).toHaveLength(1);
   });
 
+  it('overlapping syncs: one that read the chain before a newer stored sync cannot overwrite it', async () => {
+    const w = await createActiveWallet(admin, 'Overlap');
+    const [row] = await db.db.select().from(wallets).where(eq(wallets.id, w.walletId));
+    const real = node.chain();
+    // Run A reads the chain (still empty for this wallet), then stalls before writing.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let readDone!: () => void;
+    const aRead = new Promise<void>((r) => (readDone = r));
+    const slow = Object.assign(Object.create(Object.getPrototypeOf(real)), real, {
+      tip: () => real.tip(),
+      history: (a: string[]) => real.history(a),
+      unspent: async (a: string[]) => {
+        const result = await real.unspent(a);
+        readDone();
+        await gate;
+        return result;
+      },
+    });
+    const runA = syncWallet(db.db, slow, row!);
+    await aRead;
+    // Meanwhile coins arrive and a later sync (the faucet's) stores them.
+    await admin.api.wallets.faucet.mutate({ walletId: w.walletId });
+    const funded = await admin.api.wallets.balance.query({ walletId: w.walletId });
+    expect(funded.utxoCount).toBe(1);
+    release();
+    expect((await runA).stale).toBe(true);
+    expect(await admin.api.wallets.balance.query({ walletId: w.walletId })).toEqual(funded);
+  });
+
   it('an unreachable node gives a clear typed error and keeps the last known balance', async () => {
     const w = await createActiveWallet(admin, 'Offline');
     await admin.api.wallets.faucet.mutate({ walletId: w.walletId });

@@ -32,7 +32,28 @@ export function testCoSigner(): Promise<CoSigner> {
   return sharedCoSigner;
 }
 
-export class TestApp {
+/** Anything that answers the app's HTTP requests: the in-process handler, or a real server. */
+export interface ApiHost {
+  readonly handler: (req: Request) => Promise<Response>;
+  browser(): Browser;
+}
+
+/**
+ * A running app server (e.g. `next start` spawned by a test). Requests keep the ORIGIN URL the
+ * cookies and passkeys are bound to; only the socket goes to `baseUrl`.
+ */
+export class RemoteApp implements ApiHost {
+  constructor(public baseUrl: string) {}
+  readonly handler = (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    return fetch(new URL(url.pathname + url.search, this.baseUrl), { method: req.method, headers: req.headers, body: req.body, redirect: 'manual', duplex: 'half' } as RequestInit);
+  };
+  browser(): Browser {
+    return new Browser(this);
+  }
+}
+
+export class TestApp implements ApiHost {
   readonly handler: (req: Request) => Promise<Response>;
   constructor(
     readonly db: TestDb,
@@ -58,7 +79,7 @@ export class Browser {
   readonly authenticator = new SoftAuthenticator(ORIGIN);
   readonly api;
 
-  constructor(readonly app: TestApp) {
+  constructor(readonly app: ApiHost) {
     this.api = createTRPCClient<AppRouter>({
       links: [
         httpLink({

@@ -9,6 +9,8 @@ import { migrateDb, openDb, type DbHandle } from '@/db/client';
 export interface TestDb extends DbHandle {
   /** Raw SQL as the database owner, for tests that tamper with rows on purpose. */
   exec(text: string): Promise<void>;
+  /** PostgreSQL only: the connection string, so another process can use the same database. */
+  url?: string;
 }
 
 export async function createTestDb(): Promise<TestDb> {
@@ -30,6 +32,7 @@ export async function createTestDb(): Promise<TestDb> {
   await migrateDb(handle);
   return {
     ...handle,
+    url: url.toString(),
     exec: async (text) => void (await handle.db.execute(sql.raw(text))),
     async close() {
       await handle.close();
