@@ -291,6 +291,8 @@ export const walletSyncState = pgTable('wallet_sync_state', {
 });
 
 export const transferState = pgEnum('transfer_state', [
+  /** Built, not yet submitted for approval (the initiator can still review or discard it). */
+  'draft',
   'pending_approval',
   'approved',
   'cosigned',
@@ -301,6 +303,10 @@ export const transferState = pgEnum('transfer_state', [
   'failed',
   /** A fee bump (RBF) of this transfer was broadcast instead. */
   'replaced',
+  /** Encrypted Key #1 released to the signer's browser; waiting for its signature. */
+  'signing',
+  /** Not approved before its deadline. */
+  'expired',
 ]);
 
 /**
@@ -314,7 +320,9 @@ export const transferRequests = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     walletId: uuid('wallet_id').notNull().references(() => wallets.id),
     orgId: uuid('org_id').notNull().references(() => organizations.id),
-    initiatorId: uuid('initiator_id').notNull().references(() => users.id),
+    /** Exactly one of initiatorId / initiatorApiKeyId. */
+    initiatorId: uuid('initiator_id').references(() => users.id),
+    initiatorApiKeyId: uuid('initiator_api_key_id'),
     state: transferState('state').notNull(),
     /** [{ address, valueSats: decimal string }] in payment order. */
     outputs: jsonb('outputs').notNull(),
@@ -332,13 +340,242 @@ export const transferRequests = pgTable(
     cosignedPsbt: text('cosigned_psbt'),
     rawTx: text('raw_tx'),
     txid: text('txid'),
+    /** The approver whose approval completed the quorum, or the initiator when policy allowed it outright. */
     approvedBy: uuid('approved_by').references(() => users.id),
     approvedAt: ts('approved_at'),
+    /** The person whose browser received encrypted Key #1 (approved → signing). */
+    signerId: uuid('signer_id').references(() => users.id),
+    /** The policy the request was evaluated under, and the engine's decision with its reasons. */
+    policyVersion: integer('policy_version'),
+    policyHash: text('policy_hash'),
+    decision: jsonb('decision'),
+    /** Everything the quorum is evaluated against, frozen at creation (resolved groups, approvers). */
+    quorum: jsonb('quorum'),
+    expiresAt: ts('expires_at'),
     broadcastAt: ts('broadcast_at'),
     confirmedAt: ts('confirmed_at'),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('transfer_requests_wallet_idx').on(t.walletId), index('transfer_requests_state_idx').on(t.state)],
+  (t) => [
+    index('transfer_requests_wallet_idx').on(t.walletId),
+    index('transfer_requests_state_idx').on(t.state),
+    check('transfer_requests_one_initiator', sql`(${t.initiatorId} is null) <> (${t.initiatorApiKeyId} is null)`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Policy engine and approvals (issue 5)
+// ---------------------------------------------------------------------------------------------
+
+export const principalKind = pgEnum('principal_kind', ['user', 'api_key']);
+export const groupMemberKind = pgEnum('group_member_kind', ['user', 'api_key', 'group']);
+
+/** Named sets of principals a quorum can refer to ("operations managers"); groups may nest. */
+export const principalGroups = pgTable(
+  'principal_groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('principal_groups_org_name_key').on(t.orgId, t.name)],
+);
+
+export const principalGroupMembers = pgTable(
+  'principal_group_members',
+  {
+    groupId: uuid('group_id').notNull().references(() => principalGroups.id),
+    kind: groupMemberKind('kind').notNull(),
+    memberId: uuid('member_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('principal_group_members_key').on(t.groupId, t.kind, t.memberId)],
+);
+
+/**
+ * Machine principals (back office, AML/KYC check). The bearer secret is stored only as a
+ * SHA-256 hash; approvals additionally need a signature by the key's registered signing key.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    /** Shown in lists and logs ("ks_3f9a…"); not secret. */
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    signingAlgorithm: text('signing_algorithm'),
+    signingPublicKey: text('signing_public_key'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_secret_hash_key').on(t.secretHash), index('api_keys_org_idx').on(t.orgId)],
+);
+
+/** An API key's role on a wallet (people's roles are in wallet_members). */
+export const walletApiKeys = pgTable(
+  'wallet_api_keys',
+  {
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    apiKeyId: uuid('api_key_id').notNull().references(() => apiKeys.id),
+    role: walletRole('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('wallet_api_keys_key').on(t.walletId, t.apiKeyId)],
+);
+
+export const policyState = pgEnum('policy_state', ['proposed', 'active', 'superseded', 'rejected']);
+
+/** Versioned per wallet; a version becomes active only when the current quorum approves it. */
+export const walletPolicies = pgTable(
+  'wallet_policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    version: integer('version').notNull(),
+    document: jsonb('document').notNull(),
+    /** SHA-256 of the canonical JSON document: what approvals of transfers refer to. */
+    hash: text('hash').notNull(),
+    state: policyState('state').notNull(),
+    proposedBy: uuid('proposed_by').references(() => users.id),
+    createdAt: createdAt(),
+    activatedAt: ts('activated_at'),
+  },
+  (t) => [
+    uniqueIndex('wallet_policies_version_key').on(t.walletId, t.version),
+    uniqueIndex('wallet_policies_one_active_key').on(t.walletId).where(sql`state = 'active'`),
+  ],
+);
+
+export const whitelistState = pgEnum('whitelist_state', ['pending', 'active', 'removed']);
+
+export const whitelistEntries = pgTable(
+  'whitelist_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    address: text('address').notNull(),
+    label: text('label').notNull(),
+    state: whitelistState('state').notNull(),
+    /** End of the cooling-off period: before this, payments to the address are refused. */
+    usableFrom: ts('usable_from'),
+    addedBy: uuid('added_by').references(() => users.id),
+    createdAt: createdAt(),
+    removedAt: ts('removed_at'),
+  },
+  (t) => [uniqueIndex('whitelist_entries_live_key').on(t.walletId, t.address).where(sql`state <> 'removed'`)],
+);
+
+export const governanceKind = pgEnum('governance_kind', ['policy_change', 'whitelist_add', 'whitelist_remove', 'member_change']);
+export const governanceState = pgEnum('governance_state', ['pending_approval', 'applied', 'rejected', 'cancelled', 'expired']);
+
+/** Changes to a wallet's controls that need the current quorum's approval before they apply. */
+export const governanceRequests = pgTable(
+  'governance_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    kind: governanceKind('kind').notNull(),
+    payload: jsonb('payload').notNull(),
+    state: governanceState('state').notNull(),
+    initiatorId: uuid('initiator_id').notNull().references(() => users.id),
+    policyVersion: integer('policy_version').notNull(),
+    policyHash: text('policy_hash').notNull(),
+    quorum: jsonb('quorum').notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    decidedAt: ts('decided_at'),
+  },
+  (t) => [index('governance_requests_wallet_idx').on(t.walletId, t.state)],
+);
+
+export const requestKind = pgEnum('request_kind', ['transfer', 'governance']);
+export const approvalDecision = pgEnum('approval_decision', ['approve', 'reject']);
+
+/**
+ * One principal's signed decision on one request: a WebAuthn assertion (people) or an
+ * Ed25519/P-256 signature (API keys) over the request digest (lib/approvals). Kept verbatim so
+ * an auditor can re-verify it offline.
+ */
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    requestKind: requestKind('request_kind').notNull(),
+    requestId: uuid('request_id').notNull(),
+    principalKind: principalKind('principal_kind').notNull(),
+    principalId: uuid('principal_id').notNull(),
+    decision: approvalDecision('decision').notNull(),
+    digest: text('digest').notNull(),
+    proof: jsonb('proof').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('approvals_one_per_principal_key').on(t.requestKind, t.requestId, t.principalKind, t.principalId)],
+);
+
+/** In-app notifications, one row per recipient. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    link: text('link'),
+    createdAt: createdAt(),
+    readAt: ts('read_at'),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    url: text('url').notNull(),
+    /** HMAC-SHA256 key for the Keystead-Signature header (shown once at creation). */
+    secret: text('secret').notNull(),
+    /** Event types delivered; empty = all. */
+    events: text('events').array().notNull().default(sql`'{}'::text[]`),
+    active: boolean('active').notNull().default(true),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhooks_org_idx').on(t.orgId)],
+);
+
+export const deliveryState = pgEnum('delivery_state', ['pending', 'delivered', 'failed']);
+
+/** The delivery log: one row per (webhook, event), retried with backoff until delivered or given up. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    webhookId: uuid('webhook_id').notNull().references(() => webhooks.id),
+    eventId: uuid('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: jsonb('payload').notNull(),
+    state: deliveryState('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    deliveredAt: ts('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('webhook_deliveries_event_key').on(t.webhookId, t.eventId), index('webhook_deliveries_due_idx').on(t.state, t.nextAttemptAt)],
 );

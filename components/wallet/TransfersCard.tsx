@@ -13,6 +13,7 @@ import { BumpForm } from './BumpForm';
 import { SignPanel } from './SignPanel';
 
 const STATES = {
+  draft: { label: 'Draft', tone: 'neutral' },
   pending_approval: { label: 'Awaiting approval', tone: 'warn' },
   approved: { label: 'Approved: awaiting signature', tone: 'accent' },
   cosigned: { label: 'Signed: broadcasting', tone: 'accent' },
@@ -22,6 +23,8 @@ const STATES = {
   cancelled: { label: 'Cancelled', tone: 'neutral' },
   failed: { label: 'Failed', tone: 'bad' },
   replaced: { label: 'Replaced by a fee bump', tone: 'neutral' },
+  signing: { label: 'Signing', tone: 'accent' },
+  expired: { label: 'Expired', tone: 'neutral' },
 } as const;
 
 interface Props {
