@@ -21,6 +21,8 @@ const EnvSchema = z.object({
     .transform((value) => new URL(value).origin),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /** How long a transfer or governance request may wait for its approvals before it expires. */
+  APPROVAL_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
   /** The Bitcoin network this deployment serves; regtest is the local development chain. */
   BITCOIN_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('regtest'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),

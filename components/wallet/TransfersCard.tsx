@@ -10,6 +10,7 @@ import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { formatDateTime } from '@/components/ui/format';
 import { useMe } from '@/components/shell/AppShell';
 import { BumpForm } from './BumpForm';
+import { ApprovalPanel } from './ApprovalPanel';
 import { SignPanel } from './SignPanel';
 
 const STATES = {
@@ -40,13 +41,12 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
   const queryClient = useQueryClient();
   const transfers = useQuery({ ...trpc.transfers.list.queryOptions({ walletId }), refetchInterval: 10_000 });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.transfers.pathKey() });
-  const approve = useMutation(trpc.transfers.approve.mutationOptions({ onSettled: refresh }));
-  const reject = useMutation(trpc.transfers.reject.mutationOptions({ onSettled: refresh }));
   const cancel = useMutation(trpc.transfers.cancel.mutationOptions({ onSettled: refresh }));
   const bump = useMutation(trpc.transfers.bump.mutationOptions({ onSettled: refresh }));
   const [signing, setSigning] = useState<string | null>(null);
   const [bumping, setBumping] = useState<string | null>(null);
-  const error = approve.error ?? reject.error ?? cancel.error ?? bump.error;
+  const [deciding, setDeciding] = useState<string | null>(null);
+  const error = cancel.error ?? bump.error;
   if (!transfers.data?.length && !transfers.error) return null;
   return (
     <section className="card" aria-labelledby="transfers-title">
@@ -80,15 +80,10 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
                 <Badge tone={state.tone}>{state.label}</Badge>
               </div>
               <div className="row-actions">
-                {t.state === 'pending_approval' && myRole === 'approver' && (
-                  <>
-                    <Button className="btn-small" onClick={() => approve.mutate({ walletId, transferId: t.id })} busy={approve.isPending && approve.variables?.transferId === t.id}>
-                      Approve
-                    </Button>
-                    <Button variant="ghost" className="btn-small" onClick={() => reject.mutate({ walletId, transferId: t.id })}>
-                      Reject
-                    </Button>
-                  </>
+                {t.state === 'pending_approval' && deciding !== t.id && (
+                  <Button className="btn-small" variant={myRole === 'approver' ? 'primary' : 'secondary'} onClick={() => setDeciding(t.id)}>
+                    {myRole === 'approver' ? 'Review and approve' : 'Approvals'}
+                  </Button>
                 )}
                 {t.state === 'pending_approval' && mine && (
                   <Button variant="ghost" className="btn-small" onClick={() => cancel.mutate({ walletId, transferId: t.id })}>
@@ -101,7 +96,7 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
                   </Button>
                 )}
                 {t.replacesId && <span className="small muted">Fee bump of an earlier transfer</span>}
-                {t.state === 'approved' && t.approvedBy === me.userId && signing !== t.id && (
+                {(t.state === 'approved' || t.state === 'signing') && (t.signerId ?? t.approvedBy ?? (myRole === 'approver' ? me.userId : null)) === me.userId && signing !== t.id && (
                   <Button className="btn-small" onClick={() => setSigning(t.id)}>
                     Review and sign
                   </Button>
@@ -115,6 +110,7 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
                   onBump={(rate) => bump.mutate({ walletId, transferId: t.id, feeRateSatVb: rate }, { onSuccess: () => setBumping(null) })}
                 />
               )}
+              {deciding === t.id && <ApprovalPanel walletId={walletId} transferId={t.id} onDone={() => setDeciding(null)} />}
               {signing === t.id && <SignPanel walletId={walletId} transferId={t.id} network={network} keys={keys} onDone={() => setSigning(null)} />}
             </li>
           );

@@ -1,14 +1,15 @@
 /**
- * Outgoing transfers: create (server builds the PSBT from the wallet's coins) → approve (1-of-1
- * until the policy engine lands) → the approver's browser receives the encrypted Key #1 and the
- * PSBT, signs → the co-signer re-verifies the PSBT against the approved request and signs with
- * Key #3 → finalize → broadcast → confirmed. Each transition is a guarded UPDATE plus its audit
+ * Outgoing transfers: create (server builds the PSBT from the wallet's coins; the policy engine
+ * decides allow / require a quorum / deny) → signed approvals until the frozen quorum is met →
+ * the signer's browser receives the encrypted Key #1 and the PSBT (approved → signing), signs →
+ * the co-signer re-verifies the PSBT against the approved request and signs with Key #3 →
+ * finalize → broadcast → confirmed. Each transition is a guarded UPDATE plus its audit
  * entry in one transaction. The signed raw transaction is stored before it is broadcast, so a
  * crash between the two is healed by re-broadcasting the same bytes (never by signing again).
  */
 
 import { Transaction } from '@scure/btc-signer';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { cosignerKeys, transferRequests, walletAddresses, walletKeys, walletSyncState, walletUtxos, wallets } from '@/db/schema';
 import { BitcoinError } from '@/lib/bitcoin/errors';
@@ -17,6 +18,12 @@ import { deriveAddress } from '@/lib/crypto';
 import { describePsbt, finalizeAndExtract } from '@/lib/crypto/psbt';
 import { AppError } from '@/lib/errors';
 import type { BitcoinNetworkName } from '@/lib/wallet-constants';
+import type { ApprovalDecision, ApprovalRequestInput } from '@/lib/approvals';
+import { satsToBtcString } from '@/lib/bitcoin/amount';
+import type { AppConfig } from '../config';
+import { evaluatePolicy, type PolicyDecision, type Principal } from '../policy';
+import { assertEligible, decisionsFor, quorumStatus, recordDecision, snapshotQuorum, verifyEvidence, type ApprovalEvidence, type QuorumSnapshot } from './approvals';
+import { activePolicy, policyDirectory, velocityHistory } from './policies';
 import { buildUnsignedPsbt, type WalletUtxo } from '../bitcoin/build-psbt';
 import type { BitcoinChain } from '../chains/bitcoin/types';
 import type { CoSigner } from '../cosigner/types';
@@ -40,7 +47,62 @@ interface StoredInput {
 }
 
 /** States whose coins are spoken for: a new transfer must not select them. */
-const ACTIVE: State[] = ['pending_approval', 'approved', 'cosigned', 'broadcast'];
+const ACTIVE: State[] = ['draft', 'pending_approval', 'approved', 'signing', 'cosigned', 'broadcast'];
+
+/** The actor of a transfer step: a signed-in person (API keys come through the same shape). */
+export interface Actor {
+  orgId: string;
+  principal: Principal;
+  /** For audit entries; null for API keys. */
+  userId: string | null;
+}
+
+export function actorOf(session: SessionInfo): Actor {
+  return { orgId: session.orgId, principal: { kind: 'user', id: session.userId }, userId: session.userId };
+}
+
+const formatBtc = (n: bigint) => `${satsToBtcString(n)} BTC`;
+
+interface Evaluated {
+  decision: PolicyDecision;
+  policyVersion: number;
+  policyHash: string;
+  quorum: QuorumSnapshot | null;
+}
+
+/**
+ * Runs the wallet's active policy over a request about to be stored. A deny is audited and
+ * refused (nothing is stored); a quorum that nobody eligible can meet is refused too.
+ */
+async function evaluateTransfer(db: Db, actor: Actor, wallet: Wallet, built: Built, skipHistoryOf: string | null): Promise<Evaluated> {
+  const now = new Date();
+  const policy = await activePolicy(db, wallet.id);
+  const directory = await policyDirectory(db, wallet, now);
+  const history = (await velocityHistory(db, wallet.id, now)).filter((h) => h.requestId !== skipHistoryOf);
+  const outputs = [
+    ...built.outputs.map((o) => ({ address: o.address, amount: o.valueSats, isChange: false })),
+    ...(built.changeOutput ? [{ address: built.changeOutput.address, amount: built.changeOutput.valueSats, isChange: true }] : []),
+  ];
+  const decision = evaluatePolicy(
+    policy.document,
+    { requestId: 'new', walletId: wallet.id, initiator: actor.principal, outputs, feeCap: built.feeSats, createdAt: now },
+    history,
+    { now },
+    directory,
+    { formatAmount: formatBtc, policyHash: policy.hash },
+  );
+  if (decision.action === 'deny') {
+    await db.transaction((tx) =>
+      appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.denied', payload: { walletId: wallet.id, policyVersion: policy.version, explanation: decision.explanation } }),
+    );
+    throw new AppError('POLICY_DENIED', decision.explanation.join(' | '), { userMessage: `The wallet’s policy (version ${policy.version}) refuses this transfer: ${decision.explanation.join(' ')}` });
+  }
+  if (decision.action === 'require_approval' && !decision.satisfiable) {
+    throw new AppError('POLICY_UNSATISFIABLE', decision.explanation.join(' | '));
+  }
+  const quorum = decision.action === 'require_approval' ? snapshotQuorum(decision.quorum!, directory, decision.excluded) : null;
+  return { decision, policyVersion: policy.version, policyHash: policy.hash, quorum };
+}
 
 function asTransferError(error: unknown): never {
   if (error instanceof BitcoinError) throw new AppError('TRANSFER_INVALID', `${error.code}: ${error.message}`, { cause: error, userMessage: error.message });
@@ -50,7 +112,8 @@ function asTransferError(error: unknown): never {
 export async function createTransfer(
   db: Db,
   chain: BitcoinChain,
-  actor: SessionInfo,
+  config: AppConfig,
+  actor: Actor,
   wallet: Wallet,
   input: { outputs: { address: string; amount: string }[]; feeRateSatVb?: number | undefined; sendMax?: boolean | undefined },
 ) {
@@ -88,7 +151,8 @@ export async function createTransfer(
     asTransferError(error);
   }
 
-  return storeTransfer(db, actor, wallet, origins, built, { feeRateSatVb, sendMax: input.sendMax ?? false, replacesId: null });
+  const evaluated = await evaluateTransfer(db, actor, wallet, built, null);
+  return storeTransfer(db, config, actor, wallet, origins, built, evaluated, { feeRateSatVb, sendMax: input.sendMax ?? false, replacesId: null });
 }
 
 type Built = ReturnType<typeof buildUnsignedPsbt>;
@@ -96,12 +160,16 @@ type Built = ReturnType<typeof buildUnsignedPsbt>;
 /** Persists a freshly built transfer (pending approval) with its change address and audit entry. */
 async function storeTransfer(
   db: Db,
-  actor: SessionInfo,
+  config: AppConfig,
+  actor: Actor,
   wallet: Wallet,
   origins: Awaited<ReturnType<typeof walletOrigins>>,
   built: Built,
+  evaluated: Evaluated,
   meta: { feeRateSatVb: number; sendMax: boolean; replacesId: string | null },
 ) {
+  const now = new Date();
+  const allowed = evaluated.decision.action === 'allow';
   const network = wallet.network as BitcoinNetworkName;
   return db.transaction(async (tx) => {
     if (built.changeOutput) {
@@ -115,8 +183,17 @@ async function storeTransfer(
       .values({
         walletId: wallet.id,
         orgId: actor.orgId,
-        initiatorId: actor.userId,
-        state: 'pending_approval',
+        initiatorId: actor.principal.kind === 'user' ? actor.principal.id : null,
+        initiatorApiKeyId: actor.principal.kind === 'api_key' ? actor.principal.id : null,
+        // Allowed outright by policy: no approvals to wait for; the initiator (if a person) signs.
+        state: allowed ? 'approved' : 'pending_approval',
+        approvedBy: allowed ? actor.userId : null,
+        approvedAt: allowed ? now : null,
+        policyVersion: evaluated.policyVersion,
+        policyHash: evaluated.policyHash,
+        decision: evaluated.decision as unknown as Record<string, unknown>,
+        quorum: evaluated.quorum as unknown as Record<string, unknown> | null,
+        expiresAt: allowed ? null : new Date(now.getTime() + config.APPROVAL_TTL_HOURS * 3600_000),
         outputs,
         sendMax: meta.sendMax,
         feeRate: String(meta.feeRateSatVb),
@@ -141,8 +218,12 @@ async function storeTransfer(
         feeSats: built.feeSats.toString(),
         feeRate: String(meta.feeRateSatVb),
         ...(meta.replacesId ? { replacesId: meta.replacesId } : {}),
+        policyVersion: evaluated.policyVersion,
+        decision: evaluated.decision.action,
+        explanation: evaluated.decision.explanation,
       },
     });
+    if (allowed) await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approved', payload: { transferId: row!.id, walletId: wallet.id, by: 'policy' } });
     return row!;
   });
 }
@@ -152,7 +233,7 @@ async function storeTransfer(
  * rate, as a new request that goes through approval again. When it is broadcast, the original
  * becomes `replaced`.
  */
-export async function bumpTransfer(db: Db, chain: BitcoinChain, actor: SessionInfo, wallet: Wallet, original: Transfer, feeRateSatVb: number) {
+export async function bumpTransfer(db: Db, chain: BitcoinChain, config: AppConfig, actor: Actor, wallet: Wallet, original: Transfer, feeRateSatVb: number) {
   if (original.state !== 'broadcast') throw new AppError('TRANSFER_STATE', 'only a broadcast, unconfirmed transfer can be bumped');
   const oldRate = Number(original.feeRate);
   // BIP125 rule 4: pay at least the incremental relay fee (1 sat/vB) more per vbyte.
@@ -189,7 +270,9 @@ export async function bumpTransfer(db: Db, chain: BitcoinChain, actor: SessionIn
   }
   const spendsOriginalCoin = built.selectedUtxos.some((u) => (original.inputs as StoredInput[]).some((i) => i.txid === u.txid && i.vout === u.vout));
   if (!spendsOriginalCoin) throw new AppError('TRANSFER_INVALID', 'bump does not conflict with the original');
-  return storeTransfer(db, actor, wallet, origins, built, { feeRateSatVb, sendMax: original.sendMax, replacesId: original.id });
+  // The bump pays the same people again in place of the original: its amounts count once.
+  const evaluated = await evaluateTransfer(db, actor, wallet, built, original.id);
+  return storeTransfer(db, config, actor, wallet, origins, built, evaluated, { feeRateSatVb, sendMax: original.sendMax, replacesId: original.id });
 }
 
 async function transition(tx: Tx, transfer: Transfer, from: State, to: State, set: Partial<typeof transferRequests.$inferInsert> = {}) {
@@ -212,24 +295,96 @@ export async function listTransfers(db: Db, walletId: string) {
   return db.select().from(transferRequests).where(eq(transferRequests.walletId, walletId)).orderBy(desc(transferRequests.createdAt)).limit(100);
 }
 
-export async function decideTransfer(db: Db, actor: SessionInfo, transfer: Transfer, decision: 'approve' | 'reject' | 'cancel') {
+/** What every approver of this transfer signs (with their decision): lib/approvals digest input. */
+export function transferApprovalRequest(transfer: Transfer, wallet: Wallet): ApprovalRequestInput {
+  return {
+    orgId: transfer.orgId,
+    walletId: transfer.walletId,
+    requestId: transfer.id,
+    requestKind: 'transfer',
+    chain: 'bitcoin',
+    network: wallet.network as BitcoinNetworkName,
+    asset: 'BTC',
+    outputs: (transfer.outputs as StoredOutput[]).map((o) => ({ address: o.address, amount: o.valueSats })),
+    feeCap: transfer.feeCapSats,
+    policyVersion: transfer.policyVersion ?? 0,
+    policyHash: transfer.policyHash ?? '0'.repeat(64),
+  };
+}
+
+/** Locks the transfer row for the rest of the transaction: decisions on one request run one at a time. */
+async function lockTransfer(tx: Tx, id: string): Promise<Transfer> {
+  const [row] = await tx.select().from(transferRequests).where(eq(transferRequests.id, id)).for('update');
+  return row!;
+}
+
+/**
+ * One approver's signed decision. The evidence is verified against the digest first; then, with
+ * the row locked, the decision is stored (idempotently) and the frozen quorum re-evaluated: the
+ * approval that completes it moves the request to approved, a rejection by any eligible approver
+ * rejects it (veto). Concurrent and repeated calls make exactly one transition.
+ */
+export async function decideTransfer(db: Db, config: AppConfig, actor: Actor, wallet: Wallet, transfer: Transfer, decision: ApprovalDecision, evidence: ApprovalEvidence) {
+  if (transfer.state !== 'pending_approval') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
+  const snapshot = transfer.quorum as QuorumSnapshot | null;
+  if (!snapshot) throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} has no quorum`);
+  assertEligible(snapshot, actor.principal);
+  const { digest, proof } = await verifyEvidence(db, config, actor.principal, transferApprovalRequest(transfer, wallet), decision, evidence);
   return db.transaction(async (tx) => {
-    const to = decision === 'approve' ? 'approved' : decision === 'reject' ? 'rejected' : 'cancelled';
-    const extra = decision === 'approve' ? { approvedBy: actor.userId, approvedAt: new Date() } : {};
-    const row = await transition(tx, transfer, 'pending_approval', to, extra);
-    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: `transfer.${to}`, payload: { transferId: transfer.id, walletId: transfer.walletId } });
+    const current = await lockTransfer(tx, transfer.id);
+    if (current.state !== 'pending_approval') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${current.state}`);
+    const { fresh } = await recordDecision(tx, { orgId: actor.orgId, requestKind: 'transfer', requestId: transfer.id, principal: actor.principal, decision, digest, proof });
+    if (!fresh) return current;
+    const base = { transferId: transfer.id, walletId: transfer.walletId, principal: actor.principal, digest };
+    if (decision === 'reject') {
+      const row = await transition(tx, current, 'pending_approval', 'rejected');
+      await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.rejected', payload: base });
+      return row;
+    }
+    const status = quorumStatus(snapshot, await decisionsFor(tx, 'transfer', transfer.id));
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approval_added', payload: { ...base, missing: status.missing } });
+    if (!status.satisfied) return current;
+    const row = await transition(tx, current, 'pending_approval', 'approved', { approvedBy: actor.userId, approvedAt: new Date() });
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approved', payload: { transferId: transfer.id, walletId: transfer.walletId, by: 'quorum' } });
     return row;
   });
 }
 
-/** The final approver's browser gets the encrypted Key #1 and the PSBT to sign. */
-export async function signingMaterial(db: Db, actor: SessionInfo, transfer: Transfer) {
-  if (transfer.state !== 'approved') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
-  if (transfer.approvedBy !== actor.userId) throw new AppError('FORBIDDEN_ROLE', 'only the final approver signs');
+/** The initiator withdraws their own request before it is signed. */
+export async function cancelTransfer(db: Db, actor: Actor, transfer: Transfer) {
+  const mine = actor.principal.kind === 'user' ? transfer.initiatorId === actor.principal.id : transfer.initiatorApiKeyId === actor.principal.id;
+  if (!mine) throw new AppError('FORBIDDEN_ROLE', 'only the initiator cancels');
+  return db.transaction(async (tx) => {
+    const current = await lockTransfer(tx, transfer.id);
+    if (current.state !== 'pending_approval' && current.state !== 'approved' && current.state !== 'draft') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${current.state}`);
+    const row = await transition(tx, current, current.state, 'cancelled');
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cancelled', payload: { transferId: transfer.id, walletId: transfer.walletId } });
+    return row;
+  });
+}
+
+/**
+ * Who signs an approved transfer: the person whose approval completed the quorum (or who
+ * initiated a transfer the policy allowed outright). When that was an API key, any of the
+ * wallet's approvers may take it; the first to ask becomes the signer.
+ */
+function maySign(transfer: Transfer, userId: string, walletRole: string): boolean {
+  if (transfer.signerId) return transfer.signerId === userId;
+  if (transfer.approvedBy) return transfer.approvedBy === userId;
+  return walletRole === 'approver';
+}
+
+/** The signer's browser gets the encrypted Key #1 and the PSBT to sign (approved → signing). */
+export async function signingMaterial(db: Db, actor: SessionInfo, walletRole: string, transfer: Transfer) {
+  if (transfer.state !== 'approved' && transfer.state !== 'signing') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
+  if (!maySign(transfer, actor.userId, walletRole)) throw new AppError('FORBIDDEN_ROLE', 'only the final approver signs', { userMessage: 'Only the approver who completed the approvals signs this transfer.' });
   const [key] = await db.select().from(walletKeys).where(and(eq(walletKeys.walletId, transfer.walletId), eq(walletKeys.role, 'user')));
-  await db.transaction((tx) =>
-    appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.key_released', payload: { transferId: transfer.id, walletId: transfer.walletId, key: 'user', encrypted: true } }),
-  );
+  await db.transaction(async (tx) => {
+    const current = await lockTransfer(tx, transfer.id);
+    if (current.state === 'approved') await transition(tx, current, 'approved', 'signing', { signerId: actor.userId });
+    else if (current.state !== 'signing' || current.signerId !== actor.userId) throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${current.state}`);
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.key_released', payload: { transferId: transfer.id, walletId: transfer.walletId, key: 'user', encrypted: true } });
+  });
   return { psbt: transfer.unsignedPsbt, envelope: key!.envelope as Record<string, unknown> };
 }
 
@@ -242,8 +397,8 @@ function unsignedTxid(psbtBase64: string): string {
  * transaction that was approved; the co-signer then re-verifies everything itself.
  */
 export async function submitUserSignature(db: Db, cosigner: CoSigner, chain: BitcoinChain, actor: SessionInfo, wallet: Wallet, transfer: Transfer, signedPsbt: string) {
-  if (transfer.state !== 'approved') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
-  if (transfer.approvedBy !== actor.userId) throw new AppError('FORBIDDEN_ROLE', 'only the final approver signs');
+  if (transfer.state !== 'signing') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
+  if (transfer.signerId !== actor.userId) throw new AppError('FORBIDDEN_ROLE', 'only the signer submits', { userMessage: 'Only the approver who received the signing key submits the signature.' });
   let sameTx = false;
   try {
     sameTx = unsignedTxid(signedPsbt) === unsignedTxid(transfer.unsignedPsbt);
@@ -276,7 +431,7 @@ export async function submitUserSignature(db: Db, cosigner: CoSigner, chain: Bit
   }
   const { txHex, txid } = finalizeAndExtract(cosigned);
   const row = await db.transaction(async (tx) => {
-    const updated = await transition(tx, transfer, 'approved', 'cosigned', { cosignedPsbt: cosigned, rawTx: txHex, txid });
+    const updated = await transition(tx, transfer, 'signing', 'cosigned', { cosignedPsbt: cosigned, rawTx: txHex, txid });
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cosigned', payload: { transferId: transfer.id, txid } });
     return updated;
   });
@@ -323,6 +478,7 @@ async function failBumpIfOriginalConfirmed(db: Db, bump: Transfer) {
 
 /** Run by the background job: finish broadcasts interrupted by a crash, and note confirmations. */
 export async function advanceTransfers(db: Db, chain: BitcoinChain): Promise<void> {
+  await expireTransfers(db);
   const open = await db.select().from(transferRequests).where(inArray(transferRequests.state, ['cosigned', 'broadcast']));
   for (const t of open) {
     if (t.state === 'cosigned') {
@@ -340,3 +496,22 @@ export async function advanceTransfers(db: Db, chain: BitcoinChain): Promise<voi
   }
 }
 
+
+/** Requests still waiting for approvals past their deadline expire (their coins are freed). */
+export async function expireTransfers(db: Db, now = new Date()): Promise<number> {
+  const due = await db.select().from(transferRequests).where(and(eq(transferRequests.state, 'pending_approval'), lt(transferRequests.expiresAt, now)));
+  let expired = 0;
+  for (const t of due) {
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(transferRequests)
+        .set({ state: 'expired', updatedAt: now })
+        .where(and(eq(transferRequests.id, t.id), eq(transferRequests.state, 'pending_approval')))
+        .returning();
+      if (!row) return;
+      expired += 1;
+      await appendAudit(tx, { orgId: t.orgId, actorUserId: null, type: 'transfer.expired', payload: { transferId: t.id, walletId: t.walletId } });
+    });
+  }
+  return expired;
+}

@@ -45,14 +45,18 @@ const ORG_ROLES: Record<string, string[]> = {
 
 /** Reviewed wallet-role table for wallet-tier procedures. */
 const WALLET_ROLES: Record<string, string[]> = {
-  'transfers.approve': ['approver'],
+  // Deciding is open to every wallet role at the tier; the frozen quorum decides who counts.
+  'transfers.approvalOptions': ['approver', 'initiator', 'viewer'],
+  'transfers.approve': ['approver', 'initiator', 'viewer'],
   'transfers.bump': ['approver', 'initiator'],
   'transfers.cancel': ['approver', 'initiator'],
   'transfers.create': ['approver', 'initiator'],
+  'transfers.get': ['approver', 'initiator', 'viewer'],
   'transfers.list': ['approver', 'initiator', 'viewer'],
-  'transfers.reject': ['approver'],
-  'transfers.signingData': ['approver'],
-  'transfers.submitSignature': ['approver'],
+  'transfers.reject': ['approver', 'initiator', 'viewer'],
+  // The signer is whoever completed the approvals (services/transfers maySign), of any role.
+  'transfers.signingData': ['approver', 'initiator', 'viewer'],
+  'transfers.submitSignature': ['approver', 'initiator', 'viewer'],
   'wallets.addresses': ['approver', 'initiator', 'viewer'],
   'wallets.balance': ['approver', 'initiator', 'viewer'],
   'wallets.faucet': ['approver', 'initiator'],
@@ -63,6 +67,9 @@ const WALLET_ROLES: Record<string, string[]> = {
   'wallets.get': ['approver', 'initiator', 'viewer'],
   'wallets.newAddress': ['approver', 'initiator'],
 };
+
+/** Well-formed but meaningless: cross-org calls must fail on the id before any verification. */
+const FAKE_ASSERTION = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' } };
 
 const ID_KEYS = ['userId', 'inviteId', 'passkeyId', 'walletId', 'orgId'];
 
@@ -162,12 +169,14 @@ describe('another organisation’s objects', () => {
     'invites.reenrol': () => ({ userId: bMember.userId }),
     'invites.revoke': () => ({ inviteId: bInviteId }),
     'passkeys.remove': () => ({ passkeyId: bPasskeyId }),
-    'transfers.approve': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
+    'transfers.approvalOptions': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), decision: 'approve' }),
+    'transfers.approve': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), passkey: FAKE_ASSERTION }),
+    'transfers.get': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
     'transfers.bump': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), feeRateSatVb: 20 }),
     'transfers.cancel': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
     'transfers.create': () => ({ walletId: bWalletId, outputs: [{ address: 'x', amount: '1' }] }),
     'transfers.list': () => ({ walletId: bWalletId }),
-    'transfers.reject': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
+    'transfers.reject': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), passkey: FAKE_ASSERTION }),
     'transfers.signingData': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
     'transfers.submitSignature': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), psbt: 'cHNidP8BAAAAAAA=' }),
     'wallets.addresses': () => ({ walletId: bWalletId }),

@@ -55,7 +55,7 @@ describe('sending bitcoin', () => {
     const to = external();
     const t = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: to, amount: '0.125' }], feeRateSatVb: 5 });
     expect(t).toMatchObject({ state: 'pending_approval', outputs: [{ address: to, valueSats: '12500000' }] });
-    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: t.id });
+    await admin.decideTransfer(w.walletId, t.id);
     const signed = await browserSign(w, t.id);
     const sent = await admin.api.transfers.submitSignature.mutate({ walletId: w.walletId, transferId: t.id, psbt: signed });
     expect(sent.state).toBe('broadcast');
@@ -80,7 +80,7 @@ describe('sending bitcoin', () => {
     const w = await fundedWallet('Tamper');
     await admin.api.wallets.faucet.mutate({ walletId: w.walletId }); // a second coin for the second request
     const t = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: external(), amount: '0.05' }], feeRateSatVb: 3 });
-    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: t.id });
+    await admin.decideTransfer(w.walletId, t.id);
     const other = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: external(), amount: '0.07' }], feeRateSatVb: 3 });
     // Signing material of the approved request, but the browser submits another transaction.
     await admin.api.transfers.signingData.mutate({ walletId: w.walletId, transferId: t.id });
@@ -90,7 +90,7 @@ describe('sending bitcoin', () => {
     const err = await expectApiError(() => admin.api.transfers.submitSignature.mutate({ walletId: w.walletId, transferId: t.id, psbt: forged }));
     expect(err.appCode).toBe('COSIGN_REFUSED');
     const [row] = await db.db.select().from(transferRequests).where(eq(transferRequests.id, t.id));
-    expect(row).toMatchObject({ state: 'approved', txid: null, rawTx: null });
+    expect(row).toMatchObject({ state: 'signing', txid: null, rawTx: null });
   });
 
   it('clear typed errors for bad transfers', async () => {
@@ -113,7 +113,7 @@ describe('sending bitcoin', () => {
     const w = await fundedWallet('Crash');
     const to = external();
     const t = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: to, amount: '0.2' }], feeRateSatVb: 4 });
-    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: t.id });
+    await admin.decideTransfer(w.walletId, t.id);
     const signed = await browserSign(w, t.id);
     // The node goes away right after co-signing: the broadcast fails, the signed tx is kept.
     let broadcasts = 0;
@@ -145,7 +145,7 @@ describe('fee bumping (BIP125 replace-by-fee)', () => {
     const w = await fundedWallet(name);
     const to = external();
     const t = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: to, amount: '0.3' }], feeRateSatVb: 2 });
-    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: t.id });
+    await admin.decideTransfer(w.walletId, t.id);
     const first = await admin.api.transfers.submitSignature.mutate({ walletId: w.walletId, transferId: t.id, psbt: await browserSign(w, t.id) });
     expect(first.state).toBe('broadcast');
     const tooLow = await expectApiError(() => admin.api.transfers.bump.mutate({ walletId: w.walletId, transferId: t.id, feeRateSatVb: 2.5 }));
@@ -153,7 +153,7 @@ describe('fee bumping (BIP125 replace-by-fee)', () => {
     const bump = await admin.api.transfers.bump.mutate({ walletId: w.walletId, transferId: t.id, feeRateSatVb: 12 });
     expect(bump).toMatchObject({ state: 'pending_approval', replacesId: t.id, outputs: [{ address: to, valueSats: '30000000' }] });
     expect(BigInt(bump.feeSats)).toBeGreaterThan(BigInt(first.feeSats));
-    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: bump.id });
+    await admin.decideTransfer(w.walletId, bump.id);
     const signed = await browserSign(w, bump.id);
     const bumpApp = new TestApp(db, undefined, async () => bumpChain);
     const b = bumpApp.browser();

@@ -55,7 +55,11 @@ test('fund a wallet from the regtest faucet, then send through approval and brow
   const row = page.getByTestId('transfer-row').first();
   await expect(row).toContainText('Awaiting approval');
   await expect(row).toContainText('0.015 BTC');
-  await row.getByRole('button', { name: 'Approve' }).click();
+  // Approving is a passkey assertion over the request digest, with the quorum shown.
+  await row.getByRole('button', { name: 'Review and approve' }).click();
+  await expect(row.getByRole('list', { name: 'Approvals needed' })).toContainText('1 of wallet approvers');
+  await shot(page, 'wallet-send-approve');
+  await row.getByRole('button', { name: 'Approve with passkey' }).click();
   await expect(row).toContainText('Approved: awaiting signature');
   await row.getByRole('button', { name: 'Review and sign' }).click();
   await expect(page.getByRole('heading', { name: 'Review what you are signing' })).toBeVisible();
@@ -82,6 +86,7 @@ test('fund a wallet from the regtest faucet, then send through approval and brow
   const bump = page.getByTestId('transfer-row').first();
   await expect(bump).toContainText('Fee bump of an earlier transfer');
   await expect(bump).toContainText('Awaiting approval');
+  await bump.getByRole('button', { name: 'Review and approve' }).click();
   await bump.getByRole('button', { name: 'Reject' }).click();
   await expect(bump).toContainText('Rejected');
   const sentRow = page.getByTestId('transfer-row').nth(1);

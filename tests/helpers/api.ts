@@ -115,6 +115,15 @@ export class Browser {
     return this.api.auth.me.query();
   }
 
+  /** Approves (or rejects) a transfer with this browser's passkey over the request digest. */
+  async decideTransfer(walletId: string, transferId: string, decision: 'approve' | 'reject' = 'approve') {
+    const { options } = await this.api.transfers.approvalOptions.query({ walletId, transferId, decision });
+    const passkey = this.authenticator.get(options as never);
+    return decision === 'approve'
+      ? this.api.transfers.approve.mutate({ walletId, transferId, passkey })
+      : this.api.transfers.reject.mutate({ walletId, transferId, passkey });
+  }
+
   async acceptInvite(url: string, displayName: string) {
     const token = new URL(url).hash.slice(1);
     const { ceremonyId, options } = await this.api.invites.acceptStart.mutate({ token, displayName });

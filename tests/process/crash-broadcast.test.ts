@@ -109,7 +109,7 @@ describe('kill -9 of the server in the send pipeline', () => {
     const w = await createActiveWallet(admin, `Crash ${point}`);
     await admin.api.wallets.faucet.mutate({ walletId: w.walletId });
     const t = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: external(), amount: '0.3' }], feeRateSatVb: 3 });
-    await admin.api.transfers.approve.mutate({ walletId: w.walletId, transferId: t.id });
+    await admin.decideTransfer(w.walletId, t.id);
     const material = await admin.api.transfers.signingData.mutate({ walletId: w.walletId, transferId: t.id });
     const xprv = new TextDecoder().decode(await decryptKey(material.envelope, TEST_WALLET_PASSWORD, { walletId: w.walletId, keyRole: 'user' }));
     const signed = signPsbtWithKey(material.psbt, xprv, 'user', { origins: w.origins, network: 'regtest' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bumpTransfer, loadTransfer } from '../../services/transfers';
+import { actorOf, bumpTransfer, loadTransfer } from '../../services/transfers';
 import { walletProcedure } from '../../trpc';
 import { TransferIdIn, TransferOut, transferView } from './schemas';
 
@@ -9,5 +9,5 @@ export const bump = walletProcedure('approver', 'initiator')
   .output(TransferOut)
   .mutation(async ({ ctx, input }) => {
     const original = await loadTransfer(ctx.db, ctx.wallet, input.transferId);
-    return transferView(await bumpTransfer(ctx.db, await ctx.getChain(), ctx.session, ctx.wallet, original, input.feeRateSatVb));
+    return transferView(await bumpTransfer(ctx.db, await ctx.getChain(), ctx.config, actorOf(ctx.session), ctx.wallet, original, input.feeRateSatVb));
   });

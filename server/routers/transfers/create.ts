@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createTransfer } from '../../services/transfers';
+import { actorOf, createTransfer } from '../../services/transfers';
 import { walletProcedure } from '../../trpc';
 import { TransferOut, transferView } from './schemas';
 
@@ -12,4 +12,4 @@ export const create = walletProcedure('approver', 'initiator')
     }),
   )
   .output(TransferOut)
-  .mutation(async ({ ctx, input }) => transferView(await createTransfer(ctx.db, await ctx.getChain(), ctx.session, ctx.wallet, input)));
+  .mutation(async ({ ctx, input }) => transferView(await createTransfer(ctx.db, await ctx.getChain(), ctx.config, actorOf(ctx.session), ctx.wallet, input)));

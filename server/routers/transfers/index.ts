@@ -1,8 +1,8 @@
 import { router } from '../../trpc';
 import { bump } from './bump';
 import { create } from './create';
-import { approve, cancel, reject } from './decide';
-import { list } from './list';
+import { approvalOptions, approve, cancel, reject } from './decide';
+import { get, list } from './list';
 import { signingData, submitSignature } from './sign';
 
-export const transfersRouter = router({ create, bump, list, approve, reject, cancel, signingData, submitSignature });
+export const transfersRouter = router({ create, bump, list, get, approvalOptions, approve, reject, cancel, signingData, submitSignature });
