@@ -1,5 +1,6 @@
 /**
- * Runs once when the Next.js server starts: starts the background wallet sync, and opens the
+ * Runs once when the Next.js server starts: starts the background wallet sync and the webhook
+ * delivery worker (WEBHOOKS_WORKER=off disables it), and opens the
  * co-signer so that a misconfigured HSM, or the software keystore's warning, shows at start-up
  * rather than at the first wallet.
  */
@@ -13,6 +14,11 @@ export async function register() {
       import('./server/chain-instance'),
     ]);
     startSyncLoop({ getDb, getChain: getBitcoinChain, intervalMs: Number(process.env.BITCOIN_SYNC_INTERVAL_MS ?? 10_000) });
+  }
+  // Webhook deliveries (server/jobs/webhook-worker.ts): safe to run on every instance at once.
+  if (process.env.WEBHOOKS_WORKER !== 'off') {
+    const [{ startWebhookWorker }, { getDb }] = await Promise.all([import('./server/jobs/webhook-worker'), import('./server/db')]);
+    startWebhookWorker({ getDb, intervalMs: Number(process.env.WEBHOOKS_WORKER_INTERVAL_MS ?? 5_000) });
   }
   const { getCoSigner } = await import('./server/cosigner-instance');
   try {

@@ -7,6 +7,8 @@
 # (bench/ceremony.mjs: headless Chromium vs Node; no build needed); the other arguments go to it.
 # Opt-in: `bash bench/run.sh cosign` runs only the PSBT build + co-sign benchmark
 # (bench/cosign.ts: SoftHSM2 and software co-signer vs raw signing; no build needed).
+# Opt-in: `bash bench/run.sh policy [...]` runs only the policy evaluation latency benchmark
+# (bench/policy-eval.ts: 10k whitelist, 50 rules, 100k history vs a baseline; no build needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,11 @@ fi
 if [ "${1:-}" = "cosign" ]; then
   shift
   exec npx tsx bench/cosign.ts "$@"
+fi
+
+if [ "${1:-}" = "policy" ]; then
+  shift
+  exec npx tsx bench/policy-eval.ts "$@"
 fi
 
 build=0

@@ -12,6 +12,8 @@ import { AppError, type AppErrorCode } from '@/lib/errors';
 const CONFLICTS: Record<string, AppErrorCode> = {
   users_email_key: 'EMAIL_TAKEN',
   passkeys_credential_id_key: 'PASSKEY_ALREADY_REGISTERED',
+  whitelist_entries_live_key: 'ALREADY_EXISTS',
+  principal_groups_org_name_key: 'ALREADY_EXISTS',
 };
 
 /** Rethrows a known unique violation (e.g. a concurrent sign-up) as its AppError; else rethrows as is. */

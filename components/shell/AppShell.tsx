@@ -5,7 +5,9 @@ import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { ORG_ROLE_LABELS, type OrgRole } from '@/lib/roles';
 import { useTRPC } from '@/lib/trpc/react';
+import { ApprovalsCount } from './ApprovalsCount';
 import { Logo } from './Logo';
+import { NotificationBell } from './NotificationBell';
 
 export interface Me {
   userId: string;
@@ -25,8 +27,12 @@ export function useMe(): Me {
 const NAV: { href: string; label: string; roles?: OrgRole[] }[] = [
   { href: '/dashboard', label: 'Overview' },
   { href: '/wallets', label: 'Wallets' },
+  { href: '/approvals', label: 'Approvals' },
   { href: '/members', label: 'Members' },
   { href: '/audit', label: 'Audit log', roles: ['admin', 'auditor'] },
+  { href: '/settings/groups', label: 'Groups', roles: ['admin'] },
+  { href: '/settings/webhooks', label: 'Webhooks', roles: ['admin'] },
+  { href: '/settings/api-keys', label: 'API keys', roles: ['admin'] },
   { href: '/account', label: 'Account & passkeys' },
 ];
 
@@ -63,6 +69,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           <div className="topbar-user">
             <span className="topbar-name">{me.displayName}</span>
             <span className="badge badge-accent">{ORG_ROLE_LABELS[me.role].label}</span>
+            <NotificationBell />
             <button type="button" className="btn btn-secondary btn-small" onClick={() => signout.mutate({})} disabled={signout.isPending}>
               Sign out
             </button>
@@ -74,6 +81,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
               <li key={item.href}>
                 <Link href={item.href} aria-current={pathname === item.href || pathname.startsWith(`${item.href}/`) ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
                   {item.label}
+                  {item.href === '/approvals' && <ApprovalsCount />}
                 </Link>
               </li>
             ))}

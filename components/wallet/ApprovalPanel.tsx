@@ -32,7 +32,7 @@ export function ApprovalPanel({ walletId, transferId, onDone }: { walletId: stri
       const ceremony = await queryClient.fetchQuery({ ...trpc.transfers.approvalOptions.queryOptions({ walletId, transferId, decision }), staleTime: 0 });
       const { approvalDigest, digestHex } = await import('@/lib/approvals/digest');
       const t = detail.data!;
-      const request = ceremony.request as Parameters<typeof approvalDigest>[0];
+      const request = ceremony.request as unknown as Parameters<typeof approvalDigest>[0];
       // The request the server asks us to sign must be the one on screen.
       const shown = t.outputs.map((o) => `${o.address}:${o.valueSats}`).join(',');
       const signed = request.outputs.map((o) => `${o.address}:${String(o.amount)}`).join(',');

@@ -1,5 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { NETWORK_LABELS, WALLET_STATUS_LABELS } from '@/lib/wallet-constants';
 import { useTRPC } from '@/lib/trpc/react';
 import { Alert } from '@/components/ui/Alert';
@@ -28,7 +29,14 @@ export function WalletPage({ walletId }: { walletId: string }) {
       <PageHeader
         title={w.name}
         lead={`${NETWORK_LABELS[w.network]} · 2-of-3 multisig (P2WSH) · created ${formatDateTime(w.createdAt)}`}
-        actions={<Badge tone={w.status === 'active' ? 'good' : 'warn'}>{WALLET_STATUS_LABELS[w.status]}</Badge>}
+        actions={
+          <>
+            <Badge tone={w.status === 'active' ? 'good' : 'warn'}>{WALLET_STATUS_LABELS[w.status]}</Badge>
+            <Link className="btn btn-secondary btn-small" href={`/wallets/${w.id}/controls`}>
+              Policy &amp; controls
+            </Link>
+          </>
+        }
       />
       {w.status === 'pending_keys' && (
         <Alert tone="warning" title="Setup was not finished">

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { walletSyncState, wallets } from '@/db/schema';
 import type { BitcoinChain } from '../chains/bitcoin/types';
+import { expireGovernance } from '../services/governance';
 import { advanceTransfers } from '../services/transfers';
 import { syncWallet } from '../services/wallet-sync';
 
@@ -31,6 +32,7 @@ export function startSyncLoop(deps: { getDb: () => Promise<Db>; getChain: () => 
     const chain = await deps.getChain();
     // Broadcasts interrupted by a crash, and confirmations of sent transfers.
     await advanceTransfers(db, chain).catch((error: unknown) => log(`[transfers] ${(error as Error).message}`, 'transfers'));
+    await expireGovernance(db).catch((error: unknown) => log(`[governance] ${(error as Error).message}`, 'governance'));
     const active = await db.select().from(wallets).where(eq(wallets.status, 'active'));
     for (const wallet of active) {
       if (wallet.chain !== 'bitcoin' || wallet.network !== chain.network) continue;

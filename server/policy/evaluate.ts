@@ -21,8 +21,8 @@
  *
  * Amounts are the total of the non-change outputs (the fee is not counted). Velocity windows,
  * business hours and whitelist cooling-off are all measured at clock.now.
- * Fail closed: a negative amount, or a rule naming a quorum that does not exist (a document that
- * skipped validatePolicy) → deny with the reason; an unknown time zone makes `outsideHours` match.
+ * Fail closed: a negative amount, a rule naming a quorum that does not exist or an unknown time zone
+ * (a document that skipped validatePolicy) → deny with the reason.
  */
 import { flattenGroup, lookup, principalKey } from './groups';
 import { canStillBeSatisfied, describeQuorum, evaluateQuorum, explainMissing, principalName, quorumPrincipals, type QuorumContext } from './quorum';
@@ -43,7 +43,7 @@ import type {
   QuorumNode,
 } from './types';
 import { describeAction, policyHash } from './validate';
-import { windowTotals, type WindowTotals } from './velocity';
+import { windowTotals, type HistoryIndex, type WindowTotals } from './velocity';
 
 export interface EvaluateOptions {
   /** Formats base units for explanations. Default: `${n} sats`. */
@@ -66,14 +66,14 @@ interface EvalContext {
   fmt: (n: bigint) => string;
   totals: () => Map<number, WindowTotals>;
   groupMemo: Map<string, Principal[]>;
-  localTimes: Map<string, ReturnType<typeof localTime> | null>;
+  localTimes: Map<string, ReturnType<typeof localTime>>;
   initiatorName: string;
 }
 
 export function evaluatePolicy(
   policy: PolicyDocument,
   request: PolicyRequest,
-  history: readonly HistoryEntry[],
+  history: readonly HistoryEntry[] | HistoryIndex,
   clock: PolicyClock,
   directory: PolicyDirectory,
   options: EvaluateOptions = {},
@@ -136,7 +136,15 @@ export function evaluatePolicy(
         whitelistDenied = true;
       }
     }
-    if (!whitelistDenied) explanation.push(`Whitelist: all ${plural(checked, 'destination')} are whitelisted`);
+    if (!whitelistDenied) {
+      explanation.push(
+        checked === 0
+          ? 'Whitelist: no destinations to check (change only)'
+          : checked === 1
+            ? 'Whitelist: the destination is whitelisted'
+            : `Whitelist: all ${checked} destinations are whitelisted`,
+      );
+    }
   }
 
   // 2. Rules.
@@ -153,6 +161,19 @@ export function evaluatePolicy(
     localTimes: new Map(),
     initiatorName: principalName(request.initiator, directory),
   };
+  // Business-hours rules: local time once per zone. An unknown zone (a document that skipped
+  // validatePolicy, or a zone this runtime no longer knows) denies: the rule cannot be evaluated.
+  for (const rule of policy.rules) {
+    const tz = rule.when.outsideHours?.timeZone;
+    if (tz === undefined || ctx.localTimes.has(tz)) continue;
+    try {
+      ctx.localTimes.set(tz, localTime(clock.now, tz));
+    } catch {
+      explanation.push(`Rule ${rule.id}: time zone "${tz}" is unknown, so the rule cannot be evaluated → denied (fix the policy)`, 'Decision: denied');
+      return decision('deny', null, [], []);
+    }
+  }
+
   const matched: MatchedRule[] = [];
   for (const rule of policy.rules) {
     const reasons = matchRule(rule, ctx);
@@ -253,21 +274,9 @@ function matchRule(rule: PolicyRule, ctx: EvalContext): string[] | null {
 
   if (w.outsideHours) {
     const oh = w.outsideHours;
-    let lt = ctx.localTimes.get(oh.timeZone);
-    if (lt === undefined) {
-      try {
-        lt = localTime(ctx.now, oh.timeZone);
-      } catch {
-        lt = null;
-      }
-      ctx.localTimes.set(oh.timeZone, lt);
-    }
-    if (lt === null) {
-      reasons.push(`time zone "${oh.timeZone}" is unknown, so the time is treated as outside ${describeWindow(oh)}`);
-    } else {
-      if (insideWindow(lt, oh)) return null;
-      reasons.push(`${WEEKDAYS[lt.day]} ${formatMinutes(lt.minutes)} is outside ${describeWindow(oh)}`);
-    }
+    const lt = ctx.localTimes.get(oh.timeZone)!; // filled for every rule's zone before the rules run
+    if (insideWindow(lt, oh)) return null;
+    reasons.push(`${WEEKDAYS[lt.day]} ${formatMinutes(lt.minutes)} is outside ${describeWindow(oh)}`);
   }
 
   if (w.velocity) {

@@ -5,6 +5,7 @@
  *   evaluatePolicy(policy, request, history, clock, directory, options?) → PolicyDecision
  *   evaluateQuorum / explainMissing / quorumPrincipals / canStillBeSatisfied  (quorum.ts)
  *   defaultPolicy(), policyHash(doc), describePolicy(doc, names)
+ *   maxVelocityWindowHours(policy) (how much history to load), indexHistory(entries) (reusable index)
  *
  * See evaluate.ts for the combination rules and quorum.ts for how approvals count.
  */
@@ -26,4 +27,4 @@ export {
 } from './quorum';
 export { flattenGroup, findGroupCycle, principalKey, samePrincipal } from './groups';
 export { isValidTimeZone, localTime, insideWindow } from './time-window';
-export { windowTotals, maxVelocityWindowHours, type WindowTotals } from './velocity';
+export { windowTotals, maxVelocityWindowHours, indexHistory, HistoryIndex, type WindowTotals } from './velocity';

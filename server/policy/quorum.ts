@@ -218,7 +218,9 @@ export function describeQuorum(node: AnyNode, names: QuorumNames): string {
 /**
  * What is still missing, one line per missing branch, e.g.
  * "needs 1 more approval from Operations managers (have 1 of 2)", "needs Department head (Dana)".
- * Lines end with "; cannot be met: only N eligible" when the branch can no longer be satisfied.
+ * A branch that can no longer be satisfied says so: "…; cannot be met: only N eligible" (group,
+ * wallet approvers), "…; not eligible to approve this request" (a user / API key who is excluded or
+ * inactive), "…; cannot be met by the remaining eligible approvers" (threshold).
  * [] when the tree is satisfied.
  */
 export function explainMissing(annotated: AnnotatedQuorum, names: QuorumNames): string[] {

@@ -161,6 +161,9 @@ export interface PolicyRequest {
  * One earlier outgoing request of the wallet that counts for velocity (the caller leaves out
  * rejected, cancelled and failed ones). Precondition: the array is sorted by `at` ascending; the
  * engine checks this in its single pass and sorts a copy if it is not (slower, still correct).
+ * Only entries younger than the widest velocity window matter (maxVelocityWindowHours(policy)).
+ * A caller that evaluates many requests against the same history can pass indexHistory(entries)
+ * instead of the array (velocity.ts).
  */
 export interface HistoryEntry {
   initiator: Principal;

@@ -1,12 +1,21 @@
 import { router } from '../trpc';
+import { apiKeysRouter } from './apiKeys';
+import { approvalsRouter } from './approvals';
 import { auditRouter } from './audit';
+import { governanceRouter } from './governance';
+import { groupsRouter } from './groups';
+import { policiesRouter } from './policies';
+import { walletMembersRouter } from './walletMembers';
+import { whitelistRouter } from './whitelist';
 import { authRouter } from './auth';
 import { invitesRouter } from './invites';
 import { membersRouter } from './members';
+import { notificationsRouter } from './notifications';
 import { orgRouter } from './org';
 import { passkeysRouter } from './passkeys';
 import { transfersRouter } from './transfers';
 import { walletsRouter } from './wallets';
+import { webhooksRouter } from './webhooks';
 
 export const appRouter = router({
   auth: authRouter,
@@ -17,6 +26,15 @@ export const appRouter = router({
   audit: auditRouter,
   wallets: walletsRouter,
   transfers: transfersRouter,
+  policies: policiesRouter,
+  governance: governanceRouter,
+  groups: groupsRouter,
+  whitelist: whitelistRouter,
+  walletMembers: walletMembersRouter,
+  notifications: notificationsRouter,
+  webhooks: webhooksRouter,
+  apiKeys: apiKeysRouter,
+  approvals: approvalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,7 +9,7 @@
  * for an API key a signature over the same digest with its registered key. The evidence is kept
  * verbatim (approvals.proof) so an auditor can re-verify it offline.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import { apiKeys, approvals, passkeys } from '@/db/schema';
 import {
@@ -150,7 +150,8 @@ export async function verifyEvidence(db: Db, config: AppConfig, principal: Princ
     };
     // Store only what an auditor's independent verifier (lib/approvals) also accepts.
     assertOfflineVerifiable(request, decision, principal, proof, config);
-    await db.update(passkeys).set({ counter: newCounter, lastUsedAt: new Date() }).where(eq(passkeys.id, stored.id));
+    // Concurrent approvals may finish out of order: the stored counter only ever moves forward.
+    await db.update(passkeys).set({ counter: sql`greatest(${passkeys.counter}, ${newCounter})`, lastUsedAt: new Date() }).where(eq(passkeys.id, stored.id));
     return { digest: digestHex(digest), proof };
   }
   if (evidence.kind !== 'api_key') throw new AppError('APPROVAL_INVALID', 'API keys approve with a signature');

@@ -88,8 +88,10 @@ const HISTORY_DAYS = 90;
  * replaced transfer is left out because its fee bump carries the same payments. */
 const COUNTED = ['pending_approval', 'approved', 'signing', 'cosigned', 'broadcast', 'confirmed'] as const;
 
-export async function velocityHistory(db: DbOrTx, walletId: string, now = new Date()): Promise<HistoryEntry[]> {
-  const since = new Date(now.getTime() - HISTORY_DAYS * 24 * 3600 * 1000);
+/** Only the widest velocity window the policy uses is loaded (none when it has no velocity rule). */
+export async function velocityHistory(db: DbOrTx, walletId: string, now = new Date(), windowHours = HISTORY_DAYS * 24): Promise<HistoryEntry[]> {
+  if (windowHours <= 0) return [];
+  const since = new Date(now.getTime() - windowHours * 3600 * 1000);
   const rows = await db
     .select({ id: transferRequests.id, initiatorId: transferRequests.initiatorId, initiatorApiKeyId: transferRequests.initiatorApiKeyId, outputs: transferRequests.outputs, at: transferRequests.createdAt })
     .from(transferRequests)

@@ -21,7 +21,7 @@ import type { BitcoinNetworkName } from '@/lib/wallet-constants';
 import type { ApprovalDecision, ApprovalRequestInput } from '@/lib/approvals';
 import { satsToBtcString } from '@/lib/bitcoin/amount';
 import type { AppConfig } from '../config';
-import { evaluatePolicy, type PolicyDecision, type Principal } from '../policy';
+import { evaluatePolicy, maxVelocityWindowHours, type PolicyDecision, type Principal } from '../policy';
 import { assertEligible, decisionsFor, quorumStatus, recordDecision, snapshotQuorum, verifyEvidence, type ApprovalEvidence, type QuorumSnapshot } from './approvals';
 import { activePolicy, policyDirectory, velocityHistory } from './policies';
 import { buildUnsignedPsbt, type WalletUtxo } from '../bitcoin/build-psbt';
@@ -29,6 +29,7 @@ import type { BitcoinChain } from '../chains/bitcoin/types';
 import type { CoSigner } from '../cosigner/types';
 import { CosignRefusedError, cosignPsbt } from '../cosigner/verify-psbt';
 import { crashPoint } from '../faults';
+import { announceTransfer } from './announce';
 import { appendAudit } from './audit';
 import type { SessionInfo } from './sessions';
 import { highestAddressIndex, walletOrigins } from './wallet-sync';
@@ -78,7 +79,7 @@ async function evaluateTransfer(db: Db, actor: Actor, wallet: Wallet, built: Bui
   const now = new Date();
   const policy = await activePolicy(db, wallet.id);
   const directory = await policyDirectory(db, wallet, now);
-  const history = (await velocityHistory(db, wallet.id, now)).filter((h) => h.requestId !== skipHistoryOf);
+  const history = (await velocityHistory(db, wallet.id, now, maxVelocityWindowHours(policy.document))).filter((h) => h.requestId !== skipHistoryOf);
   const outputs = [
     ...built.outputs.map((o) => ({ address: o.address, amount: o.valueSats, isChange: false })),
     ...(built.changeOutput ? [{ address: built.changeOutput.address, amount: built.changeOutput.valueSats, isChange: true }] : []),
@@ -223,7 +224,9 @@ async function storeTransfer(
         explanation: evaluated.decision.explanation,
       },
     });
+    await announceTransfer(tx, 'transfer.created', row!);
     if (allowed) await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approved', payload: { transferId: row!.id, walletId: wallet.id, by: 'policy' } });
+    await announceTransfer(tx, allowed ? 'transfer.approved' : 'transfer.pending_approval', row!);
     return row!;
   });
 }
@@ -339,13 +342,16 @@ export async function decideTransfer(db: Db, config: AppConfig, actor: Actor, wa
     if (decision === 'reject') {
       const row = await transition(tx, current, 'pending_approval', 'rejected');
       await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.rejected', payload: base });
+      await announceTransfer(tx, 'transfer.rejected', row);
       return row;
     }
     const status = quorumStatus(snapshot, await decisionsFor(tx, 'transfer', transfer.id));
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approval_added', payload: { ...base, missing: status.missing } });
+    await announceTransfer(tx, 'transfer.approval_added', current, { principal: `${actor.principal.kind}:${actor.principal.id}`, missing: status.missing.join('; ') });
     if (!status.satisfied) return current;
     const row = await transition(tx, current, 'pending_approval', 'approved', { approvedBy: actor.userId, approvedAt: new Date() });
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approved', payload: { transferId: transfer.id, walletId: transfer.walletId, by: 'quorum' } });
+    await announceTransfer(tx, 'transfer.approved', row);
     return row;
   });
 }
@@ -359,6 +365,7 @@ export async function cancelTransfer(db: Db, actor: Actor, transfer: Transfer) {
     if (current.state !== 'pending_approval' && current.state !== 'approved' && current.state !== 'draft') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${current.state}`);
     const row = await transition(tx, current, current.state, 'cancelled');
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cancelled', payload: { transferId: transfer.id, walletId: transfer.walletId } });
+    await announceTransfer(tx, 'transfer.cancelled', row);
     return row;
   });
 }
@@ -381,7 +388,7 @@ export async function signingMaterial(db: Db, actor: SessionInfo, walletRole: st
   const [key] = await db.select().from(walletKeys).where(and(eq(walletKeys.walletId, transfer.walletId), eq(walletKeys.role, 'user')));
   await db.transaction(async (tx) => {
     const current = await lockTransfer(tx, transfer.id);
-    if (current.state === 'approved') await transition(tx, current, 'approved', 'signing', { signerId: actor.userId });
+    if (current.state === 'approved') await announceTransfer(tx, 'transfer.signing', await transition(tx, current, 'approved', 'signing', { signerId: actor.userId }));
     else if (current.state !== 'signing' || current.signerId !== actor.userId) throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${current.state}`);
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.key_released', payload: { transferId: transfer.id, walletId: transfer.walletId, key: 'user', encrypted: true } });
   });
@@ -433,6 +440,7 @@ export async function submitUserSignature(db: Db, cosigner: CoSigner, chain: Bit
   const row = await db.transaction(async (tx) => {
     const updated = await transition(tx, transfer, 'signing', 'cosigned', { cosignedPsbt: cosigned, rawTx: txHex, txid });
     await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cosigned', payload: { transferId: transfer.id, txid } });
+    await announceTransfer(tx, 'transfer.cosigned', updated);
     return updated;
   });
   crashPoint('transfer.cosigned');
@@ -454,13 +462,18 @@ export async function broadcastTransfer(db: Db, chain: BitcoinChain, transfer: T
   return db.transaction(async (tx) => {
     const row = await transition(tx, transfer, 'cosigned', 'broadcast', { broadcastAt: new Date(), lastError: null });
     await appendAudit(tx, { orgId: transfer.orgId, actorUserId: null, type: 'transfer.broadcast', payload: { transferId: transfer.id, txid: transfer.txid } });
+    await announceTransfer(tx, 'transfer.broadcast', row);
     if (transfer.replacesId) {
       const [replaced] = await tx
         .update(transferRequests)
         .set({ state: 'replaced', updatedAt: new Date() })
         .where(and(eq(transferRequests.id, transfer.replacesId), eq(transferRequests.state, 'broadcast')))
         .returning({ id: transferRequests.id });
-      if (replaced) await appendAudit(tx, { orgId: transfer.orgId, actorUserId: null, type: 'transfer.replaced', payload: { transferId: transfer.replacesId, byTransferId: transfer.id } });
+      if (replaced) {
+        await appendAudit(tx, { orgId: transfer.orgId, actorUserId: null, type: 'transfer.replaced', payload: { transferId: transfer.replacesId, byTransferId: transfer.id } });
+        const [old] = await tx.select().from(transferRequests).where(eq(transferRequests.id, replaced.id));
+        await announceTransfer(tx, 'transfer.replaced', old!, { byTransferId: transfer.id });
+      }
     }
     return row;
   });
@@ -471,8 +484,9 @@ async function failBumpIfOriginalConfirmed(db: Db, bump: Transfer) {
   const [original] = await db.select().from(transferRequests).where(eq(transferRequests.id, bump.replacesId!));
   if (original?.state !== 'confirmed') return;
   await db.transaction(async (tx) => {
-    await transition(tx, bump, 'cosigned', 'failed', { lastError: 'the original transaction confirmed first' });
+    const row = await transition(tx, bump, 'cosigned', 'failed', { lastError: 'the original transaction confirmed first' });
     await appendAudit(tx, { orgId: bump.orgId, actorUserId: null, type: 'transfer.failed', payload: { transferId: bump.id, reason: 'original_confirmed' } });
+    await announceTransfer(tx, 'transfer.failed', row, { reason: 'original_confirmed' });
   });
 }
 
@@ -489,8 +503,9 @@ export async function advanceTransfers(db: Db, chain: BitcoinChain): Promise<voi
     const onChain = await chain.transaction(t.txid!);
     if (onChain && onChain.confirmations > 0) {
       await db.transaction(async (tx) => {
-        await transition(tx, t, 'broadcast', 'confirmed', { confirmedAt: new Date() });
+        const row = await transition(tx, t, 'broadcast', 'confirmed', { confirmedAt: new Date() });
         await appendAudit(tx, { orgId: t.orgId, actorUserId: null, type: 'transfer.confirmed', payload: { transferId: t.id, txid: t.txid, height: onChain.height } });
+        await announceTransfer(tx, 'transfer.confirmed', row, { height: onChain.height });
       });
     }
   }
@@ -511,6 +526,7 @@ export async function expireTransfers(db: Db, now = new Date()): Promise<number>
       if (!row) return;
       expired += 1;
       await appendAudit(tx, { orgId: t.orgId, actorUserId: null, type: 'transfer.expired', payload: { transferId: t.id, walletId: t.walletId } });
+      await announceTransfer(tx, 'transfer.expired', row);
     });
   }
   return expired;

@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invites, memberships, passkeys, walletMembers, wallets } from '@/db/schema';
+import { apiKeys, invites, memberships, passkeys, walletMembers, wallets, webhookDeliveries, webhooks } from '@/db/schema';
 import { appRouter } from '@/server/routers/_app';
 import type { Meta } from '@/server/trpc';
 import { callByPath, TestApp, uniqueEmail, type Browser } from '../helpers/api';
@@ -30,9 +30,17 @@ const PUBLIC = ['auth.me', 'auth.signinFinish', 'auth.signinStart', 'auth.signup
 
 /** Reviewed role table for org-tier procedures. */
 const ORG_ROLES: Record<string, string[]> = {
+  'apiKeys.create': ['admin'],
+  'apiKeys.list': ['admin'],
+  'apiKeys.revoke': ['admin'],
+  'apiKeys.setSigningKey': ['admin'],
+  'audit.approvalProofs': ['admin', 'auditor'],
   'audit.export': ['admin', 'auditor'],
   'audit.list': ['admin', 'auditor'],
   'audit.verify': ['admin', 'auditor'],
+  'groups.list': ['admin', 'auditor', 'member'],
+  'groups.remove': ['admin'],
+  'groups.save': ['admin'],
   'invites.create': ['admin'],
   'invites.list': ['admin'],
   'invites.reenrol': ['admin'],
@@ -41,11 +49,32 @@ const ORG_ROLES: Record<string, string[]> = {
   'members.deactivate': ['admin'],
   'members.reactivate': ['admin'],
   'wallets.createStart': ['admin', 'member'],
+  'webhooks.create': ['admin'],
+  'webhooks.deliveries': ['admin'],
+  'webhooks.list': ['admin'],
+  'webhooks.redeliver': ['admin'],
+  'webhooks.remove': ['admin'],
+  'webhooks.rotateSecret': ['admin'],
+  'webhooks.test': ['admin'],
+  'webhooks.update': ['admin'],
 };
 
 /** Reviewed wallet-role table for wallet-tier procedures. */
 const WALLET_ROLES: Record<string, string[]> = {
   // Deciding is open to every wallet role at the tier; the frozen quorum decides who counts.
+  'governance.approvalOptions': ['approver', 'initiator', 'viewer'],
+  'governance.approve': ['approver', 'initiator', 'viewer'],
+  'governance.cancel': ['approver', 'initiator'],
+  'governance.get': ['approver', 'initiator', 'viewer'],
+  'governance.list': ['approver', 'initiator', 'viewer'],
+  'governance.reject': ['approver', 'initiator', 'viewer'],
+  'policies.get': ['approver', 'initiator', 'viewer'],
+  'policies.propose': ['approver'],
+  'walletMembers.change': ['approver'],
+  'walletMembers.list': ['approver', 'initiator', 'viewer'],
+  'whitelist.list': ['approver', 'initiator', 'viewer'],
+  'whitelist.propose': ['approver'],
+  'whitelist.remove': ['approver'],
   'transfers.approvalOptions': ['approver', 'initiator', 'viewer'],
   'transfers.approve': ['approver', 'initiator', 'viewer'],
   'transfers.bump': ['approver', 'initiator'],
@@ -68,10 +97,29 @@ const WALLET_ROLES: Record<string, string[]> = {
   'wallets.newAddress': ['approver', 'initiator'],
 };
 
+/**
+ * Reviewed list of the procedures API keys may call, with the scope each needs (everything else
+ * answers an API key with FORBIDDEN: tests/api/api-keys.test.ts). Signing stays people-only.
+ */
+const API_ENABLED: Record<string, string> = {
+  'transfers.approvalOptions': 'transfers:approve',
+  'transfers.approve': 'transfers:approve',
+  'transfers.cancel': 'transfers:create',
+  'transfers.create': 'transfers:create',
+  'transfers.get': 'transfers:read',
+  'transfers.list': 'transfers:read',
+  'transfers.reject': 'transfers:approve',
+  'wallets.addresses': 'wallets:read',
+  'wallets.balance': 'wallets:read',
+  'wallets.get': 'wallets:read',
+  'wallets.list': 'wallets:read',
+  'wallets.transactions': 'wallets:read',
+};
+
 /** Well-formed but meaningless: cross-org calls must fail on the id before any verification. */
 const FAKE_ASSERTION = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' } };
 
-const ID_KEYS = ['userId', 'inviteId', 'passkeyId', 'walletId', 'orgId'];
+const ID_KEYS = ['userId', 'inviteId', 'passkeyId', 'walletId', 'orgId', 'requestId', 'groupId', 'webhookId', 'deliveryId', 'apiKeyId'];
 
 let db: TestDb;
 let app: TestApp;
@@ -79,8 +127,12 @@ const A: Record<'admin' | 'member' | 'auditor', Browser> = {} as never;
 let bAdmin: Browser;
 let bMember: { userId: string; email: string };
 let bInviteId: string;
+let bGroupId: string;
 let bPasskeyId: string;
 let bWalletId: string;
+let bWebhookId: string;
+let bDeliveryId: string;
+let bApiKeyId: string;
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -100,12 +152,17 @@ beforeAll(async () => {
   const me = await bm.acceptInvite(inv.url, 'B Member');
   bMember = { userId: me!.userId, email };
   bInviteId = (await bAdmin.api.invites.create.mutate({ email: uniqueEmail('b-pending'), role: 'auditor' })).inviteId;
+  bGroupId = (await bAdmin.api.groups.save.mutate({ name: 'B managers', members: [{ kind: 'user', id: bMember.userId }] })).id;
   bPasskeyId = (await bm.api.passkeys.list.query())[0]!.id;
   // An org B wallet (inserted directly: the co-signer is not needed to test access to it).
   const bAdminMe = (await bAdmin.api.auth.me.query())!;
   const [w] = await db.db.insert(wallets).values({ orgId: bAdminMe.orgId, name: 'B Vault', chain: 'bitcoin', network: 'regtest', status: 'active', createdBy: bAdminMe.userId }).returning();
   bWalletId = w!.id;
   await db.db.insert(walletMembers).values({ walletId: bWalletId, userId: bAdminMe.userId, role: 'approver' });
+  // An org B webhook with one queued delivery (nothing listens on port 9; no worker runs here).
+  bWebhookId = (await bAdmin.api.webhooks.create.mutate({ url: 'http://127.0.0.1:9/b-hook', events: [] })).webhookId;
+  bDeliveryId = (await bAdmin.api.webhooks.test.mutate({ webhookId: bWebhookId })).deliveryId;
+  bApiKeyId = (await bAdmin.api.apiKeys.create.mutate({ name: 'B back office', scopes: ['wallets:read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).apiKeyId;
 });
 afterAll(() => db?.close());
 
@@ -127,6 +184,12 @@ describe('procedure classification', () => {
   it('wallet-tier procedures carry exactly the reviewed wallet roles', () => {
     const actual = Object.fromEntries(procedures.filter((p) => p.meta?.tier === 'wallet').map((p) => [p.path, [...(p.meta!.walletRoles ?? [])].sort()]));
     expect(actual).toEqual(WALLET_ROLES);
+  });
+
+  it('API-enabled procedures (meta.apiScope) are exactly the reviewed list, with their scopes', () => {
+    const actual = Object.fromEntries(procedures.filter((p) => p.meta?.apiScope).map((p) => [p.path, p.meta!.apiScope]));
+    expect(actual).toEqual(API_ENABLED);
+    for (const p of procedures.filter((x) => x.meta?.apiScope)) expect(p.meta!.apiSummary, p.path).toMatch(/\S/);
   });
 });
 
@@ -169,6 +232,9 @@ describe('another organisation’s objects', () => {
     'invites.reenrol': () => ({ userId: bMember.userId }),
     'invites.revoke': () => ({ inviteId: bInviteId }),
     'passkeys.remove': () => ({ passkeyId: bPasskeyId }),
+    'groups.remove': () => ({ groupId: bGroupId }),
+    'groups.save': () => ({ groupId: bGroupId, name: 'Taken over', members: [] }),
+    'audit.approvalProofs': () => ({ requestKind: 'transfer', requestId: crypto.randomUUID() }),
     'transfers.approvalOptions': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), decision: 'approve' }),
     'transfers.approve': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), passkey: FAKE_ASSERTION }),
     'transfers.get': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
@@ -179,6 +245,19 @@ describe('another organisation’s objects', () => {
     'transfers.reject': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), passkey: FAKE_ASSERTION }),
     'transfers.signingData': () => ({ walletId: bWalletId, transferId: crypto.randomUUID() }),
     'transfers.submitSignature': () => ({ walletId: bWalletId, transferId: crypto.randomUUID(), psbt: 'cHNidP8BAAAAAAA=' }),
+    'governance.approvalOptions': () => ({ walletId: bWalletId, requestId: crypto.randomUUID(), decision: 'approve' }),
+    'governance.approve': () => ({ walletId: bWalletId, requestId: crypto.randomUUID(), passkey: FAKE_ASSERTION }),
+    'governance.cancel': () => ({ walletId: bWalletId, requestId: crypto.randomUUID() }),
+    'governance.get': () => ({ walletId: bWalletId, requestId: crypto.randomUUID() }),
+    'governance.list': () => ({ walletId: bWalletId }),
+    'governance.reject': () => ({ walletId: bWalletId, requestId: crypto.randomUUID(), passkey: FAKE_ASSERTION }),
+    'policies.get': () => ({ walletId: bWalletId }),
+    'policies.propose': () => ({ walletId: bWalletId, document: {} }),
+    'walletMembers.change': () => ({ walletId: bWalletId, userId: crypto.randomUUID(), role: 'approver' }),
+    'walletMembers.list': () => ({ walletId: bWalletId }),
+    'whitelist.list': () => ({ walletId: bWalletId }),
+    'whitelist.propose': () => ({ walletId: bWalletId, address: 'bcrt1qxyz', label: 'x' }),
+    'whitelist.remove': () => ({ walletId: bWalletId, entryId: crypto.randomUUID() }),
     'wallets.addresses': () => ({ walletId: bWalletId }),
     'wallets.balance': () => ({ walletId: bWalletId }),
     'wallets.faucet': () => ({ walletId: bWalletId }),
@@ -188,6 +267,14 @@ describe('another organisation’s objects', () => {
     'wallets.createFinish': () => ({ walletId: bWalletId }),
     'wallets.get': () => ({ walletId: bWalletId }),
     'wallets.newAddress': () => ({ walletId: bWalletId }),
+    'webhooks.deliveries': () => ({ webhookId: bWebhookId, limit: 5 }),
+    'webhooks.redeliver': () => ({ deliveryId: bDeliveryId }),
+    'webhooks.remove': () => ({ webhookId: bWebhookId }),
+    'webhooks.rotateSecret': () => ({ webhookId: bWebhookId }),
+    'webhooks.test': () => ({ webhookId: bWebhookId }),
+    'webhooks.update': () => ({ webhookId: bWebhookId, active: false }),
+    'apiKeys.revoke': () => ({ apiKeyId: bApiKeyId }),
+    'apiKeys.setSigningKey': () => ({ apiKeyId: bApiKeyId, signingKey: null }),
   };
 
   it('every procedure that takes an object id is in the cross-organisation table', () => {
@@ -208,6 +295,12 @@ describe('another organisation’s objects', () => {
     expect(inv!.revokedAt).toBeNull();
     const [pk] = await db.db.select().from(passkeys).where(eq(passkeys.id, bPasskeyId));
     expect(pk!.revokedAt).toBeNull();
+    expect((await bAdmin.api.groups.list.query()).map((g) => [g.name, g.members.length])).toEqual([['B managers', 1]]);
+    const [hook] = await db.db.select().from(webhooks).where(eq(webhooks.id, bWebhookId));
+    expect(hook!.active).toBe(true);
+    expect(await db.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, bWebhookId))).toHaveLength(1);
+    const [key] = await db.db.select().from(apiKeys).where(eq(apiKeys.id, bApiKeyId));
+    expect(key!.revokedAt).toBeNull();
   });
 
   it('lists show only the caller’s organisation', async () => {
@@ -218,5 +311,12 @@ describe('another organisation’s objects', () => {
     const aOrg = (await A.admin.api.auth.me.query())!.orgId;
     expect(audit.entries.every((e) => e.orgId === aOrg)).toBe(true);
     expect((await A.admin.api.invites.list.query()).map((i) => i.id)).not.toContain(bInviteId);
+    expect((await A.admin.api.webhooks.list.query()).map((w) => w.id)).not.toContain(bWebhookId);
+    expect((await A.admin.api.apiKeys.list.query()).map((k) => k.id)).not.toContain(bApiKeyId);
+    expect((await A.admin.api.groups.list.query()).map((g) => g.id)).not.toContain(bGroupId);
+    // approvals.queue (authed tier, no input): only the caller's own wallets' open requests.
+    const bRequest = (await bAdmin.api.walletMembers.change.mutate({ walletId: bWalletId, userId: bMember.userId, role: 'approver' })).request!;
+    expect((await bAdmin.api.approvals.queue.query()).items.map((i) => i.id)).toEqual([bRequest.id]);
+    expect((await A.admin.api.approvals.queue.query()).items).toEqual([]);
   });
 });

@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { actorOf, createTransfer } from '../../services/transfers';
-import { walletProcedure } from '../../trpc';
+import { createTransfer } from '../../services/transfers';
+import { apiWalletProcedure } from '../../trpc';
 import { TransferOut, transferView } from './schemas';
 
-export const create = walletProcedure('approver', 'initiator')
+/** The caller (a person, or an API key) is the initiator; the wallet's policy decides what follows. */
+export const create = apiWalletProcedure({ scope: 'transfers:create', summary: 'Propose a transfer; the server builds it from the wallet’s coins and applies the wallet’s policy.' }, 'approver', 'initiator')
   .input(
     z.object({
-      outputs: z.array(z.object({ address: z.string().trim().min(1).max(100), amount: z.string().trim().max(30) })).min(1).max(50),
-      feeRateSatVb: z.number().min(0.1).max(10_000).optional(),
-      sendMax: z.boolean().optional(),
+      outputs: z
+        .array(z.object({ address: z.string().trim().min(1).max(100), amount: z.string().trim().max(30).describe('Amount in BTC as a decimal string, e.g. "0.125" (at most 8 decimals).') }))
+        .min(1)
+        .max(50),
+      feeRateSatVb: z.number().min(0.1).max(10_000).optional().describe('Fee rate in sat/vB; default: the node’s estimate for 3 blocks.'),
+      sendMax: z.boolean().optional().describe('Send the whole spendable balance to the single output (its amount is ignored).'),
     }),
   )
   .output(TransferOut)
-  .mutation(async ({ ctx, input }) => transferView(await createTransfer(ctx.db, await ctx.getChain(), ctx.config, actorOf(ctx.session), ctx.wallet, input)));
+  .mutation(async ({ ctx, input }) => transferView(await createTransfer(ctx.db, await ctx.getChain(), ctx.config, ctx.actor, ctx.wallet, input)));

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { walletSyncState, walletUtxos } from '@/db/schema';
 import { WALLET_ROLES } from '@/lib/roles';
 import { balances } from '../../services/wallet-sync';
-import { walletProcedure } from '../../trpc';
+import { apiWalletProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';
 
 /** Amounts leave the API as decimal strings of satoshis: exact, and JSON has no bigint. */
 const Sats = z.bigint().transform((v) => v.toString());
 
-export const balance = walletProcedure(...WALLET_ROLES)
+export const balance = apiWalletProcedure({ scope: 'wallets:read', summary: 'Confirmed, unconfirmed and immature balance in satoshis (decimal strings).' }, ...WALLET_ROLES)
   .output(
     z.object({
       confirmedSats: Sats,

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { WALLET_ROLES } from '@/lib/roles';
 import { WALLET_STATUSES } from '@/lib/wallet-constants';
 import { walletDetails } from '../../services/wallets';
-import { walletProcedure } from '../../trpc';
+import { apiWalletProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';
 
-export const get = walletProcedure(...WALLET_ROLES)
+export const get = apiWalletProcedure({ scope: 'wallets:read', summary: 'One wallet: network, status, descriptor, key origins and the caller’s role.' }, ...WALLET_ROLES)
   .output(
     z.object({
       id: z.uuid(),

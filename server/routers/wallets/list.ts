@@ -1,13 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { walletMembers, wallets } from '@/db/schema';
+import { walletApiKeys, walletMembers, wallets } from '@/db/schema';
 import { WalletRoleSchema } from '@/lib/schemas';
-import { authedProcedure } from '../../trpc';
+import { apiAuthedProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';
 import { WALLET_STATUSES } from '@/lib/wallet-constants';
 
-/** Wallets the caller has been granted a role on; nobody sees a wallet by default. */
-export const list = authedProcedure
+/** Wallets the caller (a person, or an API key) has been granted a role on; nobody sees a wallet by default. */
+export const list = apiAuthedProcedure({ scope: 'wallets:read', summary: 'Wallets the caller has a role on, with that role.' })
   .input(z.object({}).optional())
   .output(
     z.array(
@@ -22,11 +22,21 @@ export const list = authedProcedure
       }),
     ),
   )
-  .query(({ ctx }) =>
-    ctx.db
-      .select({ id: wallets.id, name: wallets.name, chain: wallets.chain, network: wallets.network, status: wallets.status, myRole: walletMembers.role, createdAt: wallets.createdAt })
+  .query(({ ctx }) => {
+    const { principal, orgId } = ctx.actor;
+    const columns = { id: wallets.id, name: wallets.name, chain: wallets.chain, network: wallets.network, status: wallets.status, createdAt: wallets.createdAt };
+    if (principal.kind === 'api_key') {
+      return ctx.db
+        .select({ ...columns, myRole: walletApiKeys.role })
+        .from(walletApiKeys)
+        .innerJoin(wallets, eq(wallets.id, walletApiKeys.walletId))
+        .where(and(eq(walletApiKeys.apiKeyId, principal.id), eq(wallets.orgId, orgId)))
+        .orderBy(asc(wallets.createdAt));
+    }
+    return ctx.db
+      .select({ ...columns, myRole: walletMembers.role })
       .from(walletMembers)
       .innerJoin(wallets, eq(wallets.id, walletMembers.walletId))
-      .where(and(eq(walletMembers.userId, ctx.session.userId), eq(wallets.orgId, ctx.session.orgId)))
-      .orderBy(asc(wallets.createdAt)),
-  );
+      .where(and(eq(walletMembers.userId, principal.id), eq(wallets.orgId, orgId)))
+      .orderBy(asc(wallets.createdAt));
+  });

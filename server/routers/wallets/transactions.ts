@@ -2,10 +2,10 @@ import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { walletSyncState, walletTransactions } from '@/db/schema';
 import { WALLET_ROLES } from '@/lib/roles';
-import { walletProcedure } from '../../trpc';
+import { apiWalletProcedure } from '../../trpc';
 import { IsoDate } from '../schemas';
 
-export const transactions = walletProcedure(...WALLET_ROLES)
+export const transactions = apiWalletProcedure({ scope: 'wallets:read', summary: 'Recent on-chain transactions of the wallet, mempool first.' }, ...WALLET_ROLES)
   .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
   .output(
     z.array(

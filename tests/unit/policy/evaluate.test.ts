@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSats } from '@/lib/bitcoin/amount';
 import {
   evaluatePolicy,
+  maxVelocityWindowHours,
   policyHash,
   type HistoryEntry,
   type PolicyDocument,
@@ -185,9 +186,13 @@ describe('outsideHours', () => {
     );
   });
 
-  it('an unknown time zone (document not validated) counts as outside (fail closed)', () => {
+  it('an unknown time zone (document not validated) denies (fail closed)', () => {
     const d = run(policyFor('Mars/Olympus', weekdays, '09:00', '17:00'));
-    expect(d.matched.map((m) => m.ruleId)).toEqual(['after-hours']);
+    expect(d.action).toBe('deny');
+    expect(d.explanation).toEqual([
+      'Rule after-hours: time zone "Mars/Olympus" is unknown, so the rule cannot be evaluated → denied (fix the policy)',
+      'Decision: denied',
+    ]);
   });
 });
 
@@ -257,6 +262,19 @@ describe('whitelist', () => {
     ]);
   });
 
+  it('records a passed check', () => {
+    const two = makeRequest({
+      outputs: [
+        { address: ADDR.supplier, amount: 1n, isChange: false },
+        { address: ADDR.exchange, amount: 2n, isChange: false },
+        { address: ADDR.supplier, amount: 3n, isChange: false },
+      ],
+    });
+    expect(run(required, two).explanation[0]).toBe('Whitelist: all 2 destinations are whitelisted');
+    const changeOnly = makeRequest({ outputs: [{ address: ADDR.unknown, amount: 5n, isChange: true }] });
+    expect(run(required, changeOnly).explanation[0]).toBe('Whitelist: no destinations to check (change only)');
+  });
+
   it('the cooling-off period ends exactly at usableFrom', () => {
     const usableFrom = new Date(NOW.getTime() + 24 * HOUR);
     expect(run(required, makeRequest({ to: ADDR.fresh }), [], new Date(usableFrom.getTime() - 1)).action).toBe('deny');
@@ -269,7 +287,7 @@ describe('whitelist', () => {
       whitelist: { [ADDR.supplier]: { label: 'Supplier AG', usableFrom: new Date(0) } },
     });
     expect(d.action).toBe('require_approval');
-    expect(d.explanation[0]).toBe('Whitelist: all 1 destination are whitelisted');
+    expect(d.explanation[0]).toBe('Whitelist: the destination is whitelisted');
   });
 });
 
@@ -345,5 +363,42 @@ describe('combination', () => {
 
   it('an empty `when` explains itself', () => {
     expect(run(boardPolicy([reqOps])).matched[0]?.explanation).toBe("Rule needs-ops: applies to every payment → requires quorum 'ops'");
+  });
+});
+
+describe('policy hash and history window', () => {
+  it('records the policy hash, recomputed when the same document object is changed', () => {
+    const policy = makePolicy();
+    const first = run(policy);
+    expect(first.policyVersionHash).toBe(policyHash(makePolicy()));
+    policy.allowSelfApproval = true;
+    const second = run(policy);
+    expect(second.policyVersionHash).toBe(policyHash({ ...makePolicy(), allowSelfApproval: true }));
+    expect(second.policyVersionHash).not.toBe(first.policyVersionHash);
+  });
+
+  it('uses a precomputed hash when the caller passes one', () => {
+    const d = evaluatePolicy(makePolicy(), makeRequest(), [], { now: NOW }, dir, { policyHash: 'stored-hash' });
+    expect(d.policyVersionHash).toBe('stored-hash');
+  });
+
+  it('maxVelocityWindowHours: how much history the caller needs to load', () => {
+    expect(maxVelocityWindowHours(makePolicy())).toBe(0);
+    expect(
+      maxVelocityWindowHours(
+        boardPolicy([
+          { id: 'a', when: { velocity: { windowHours: 24, scope: 'wallet', maxCount: 1 } }, action: { type: 'deny' } },
+          { id: 'b', when: { amountAbove: '1' }, action: { type: 'deny' } },
+          { id: 'c', when: { velocity: { windowHours: 168, scope: 'initiator', maxAmount: '1' } }, action: { type: 'deny' } },
+        ]),
+      ),
+    ).toBe(168);
+  });
+
+  it('does not read the history when no velocity condition is reached', () => {
+    const trap = new Proxy([], { get: () => { throw new Error('history was read'); } }) as unknown as HistoryEntry[];
+    const p = boardPolicy([{ id: 'v', when: { amountAbove: String(10n * BTC), velocity: { windowHours: 24, scope: 'wallet', maxCount: 1 } }, action: { type: 'deny' } }]);
+    expect(run(p, makeRequest({ amount: BTC }), trap).action).toBe('require_approval');
+    expect(() => run(p, makeRequest({ amount: 11n * BTC }), trap)).toThrow('history was read');
   });
 });

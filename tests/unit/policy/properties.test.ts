@@ -5,7 +5,7 @@
  * - removing a whitelist entry never allows more;
  * - evaluation is deterministic (same inputs, or fresh copies of them, or a shuffled history → the
  *   same decision JSON);
- * - the one-pass velocity totals equal a naive filter-and-sum;
+ * - the one-pass velocity totals equal a naive filter-and-sum, and HistoryIndex equals the one-pass scan;
  * - validatePolicy throws nothing but PolicyError, whatever it is given, and what it accepts
  *   round-trips.
  */
@@ -16,6 +16,7 @@ import {
   canStillBeSatisfied,
   evaluatePolicy,
   evaluateQuorum,
+  indexHistory,
   quorumPrincipals,
   validatePolicy,
   windowTotals,
@@ -32,7 +33,7 @@ import {
   type RuleConditions,
   type WhitelistEntry,
 } from '@/server/policy';
-import { ADDR, G, HOUR, K, NOW, U, makeDirectory, user } from './fixtures';
+import { ADDR, G, HOUR, K, NOW, U, makeDirectory } from './fixtures';
 
 const RUNS = { numRuns: 300 };
 const dir = makeDirectory();
@@ -257,6 +258,32 @@ describe('evaluation properties', () => {
             initiatorAmount: mine.reduce((s, e) => s + e.amount, 0n),
           });
         }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('HistoryIndex', () => {
+  it('gives the same totals as the one-pass scan, for sorted and unsorted histories', () => {
+    fc.assert(
+      fc.property(historyArb, fc.boolean(), fc.uniqueArray(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 4 }), principalArb, fc.boolean(), (history, reverse, windows, who, skip) => {
+        const entries = reverse ? [...history].reverse() : history;
+        const index = indexHistory(entries);
+        expect(index.size).toBe(entries.length);
+        const id = skip ? 'req-x' : undefined;
+        expect(windowTotals(index, NOW.getTime(), windows, who, id)).toEqual(windowTotals(entries, NOW.getTime(), windows, who, id));
+      }),
+      RUNS,
+    );
+  });
+
+  it('evaluatePolicy gives the same decision with the index as with the array', () => {
+    fc.assert(
+      fc.property(policyArb, requestArb, historyArb, nowArb, (policy, request, history, now) => {
+        const a = JSON.stringify(evaluatePolicy(policy, request, history, { now }, dir));
+        const b = JSON.stringify(evaluatePolicy(policy, request, indexHistory(history), { now }, dir));
+        expect(b).toBe(a);
       }),
       RUNS,
     );
