@@ -12,6 +12,7 @@ import { formatDateTime } from '@/components/ui/format';
 import { assertPasskey } from '@/components/auth/passkey-browser';
 import { useMe } from '@/components/shell/AppShell';
 import { QuorumTree } from '@/components/wallet/QuorumTree';
+import { ProposedPolicy } from './ProposedPolicy';
 import { GOVERNANCE_KINDS, GOVERNANCE_STATES, WALLET_ROLE_LABELS, relative, useNow } from './labels';
 
 type Decision = 'approve' | 'reject';
@@ -192,6 +193,7 @@ export function GovernanceDecidePanel({ walletId, requestId, onDone }: { walletI
           )
         )}
       </dl>
+      {r.kind === 'policy_change' && <ProposedPolicy walletId={walletId} version={Number(p.version)} documentHash={String(p.documentHash)} />}
       {r.kind === 'policy_change' && pending && (
         <p className="small muted">Once approved, this version replaces the active policy for every new transfer and change request of this wallet.</p>
       )}

@@ -58,6 +58,6 @@ export async function announceGovernance(tx: DbOrTx, type: EventType, r: Governa
     orgId: r.orgId,
     type,
     payload: { requestId: r.id, walletId: r.walletId, kind: r.kind, state: r.state, summary, change: r.payload as Record<string, string | number | null> },
-    notify: userIds.length ? { userIds, title: `Change “${summary}” ${verb}`, link: `/wallets/${r.walletId}` } : undefined,
+    notify: userIds.length ? { userIds, title: `Change “${summary}” ${verb}`, link: `/wallets/${r.walletId}/controls?tab=requests&request=${r.id}` } : undefined,
   });
 }

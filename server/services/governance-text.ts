@@ -11,6 +11,6 @@ export function describeGovernance(r: Pick<GovernanceRequest, 'kind' | 'payload'
     case 'whitelist_remove':
       return `Remove ${p.address} from the whitelist`;
     case 'member_change':
-      return `Make ${p.name} ${p.to === 'approver' ? 'an approver' : `an ${p.to}`}${p.from ? ` (now ${p.from})` : ''}`;
+      return `Make ${p.apiKeyId ? 'API key ' : ''}${p.name} ${p.to === 'approver' ? 'an approver' : `an ${p.to}`}${p.from ? ` (now ${p.from})` : ''}`;
   }
 }

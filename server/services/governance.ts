@@ -8,7 +8,8 @@
  */
 import { and, desc, eq, lt, max, ne } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { governanceRequests, users, walletMembers, walletPolicies, whitelistEntries, wallets } from '@/db/schema';
+import { governanceRequests, users, walletApiKeys, walletMembers, walletPolicies, whitelistEntries, wallets } from '@/db/schema';
+import { grantApiKeyWalletRole, revokeApiKeyWalletRole } from './api-keys';
 import type { ApprovalDecision, ApprovalRequestInput } from '@/lib/approvals';
 import { BitcoinError } from '@/lib/bitcoin/errors';
 import { parseDestination } from '@/lib/bitcoin/destination';
@@ -31,7 +32,8 @@ export type GovernanceRequest = typeof governanceRequests.$inferSelect;
 export type GovernancePayload =
   | { kind: 'policy_change'; policyId: string; version: number; documentHash: string }
   | { kind: 'whitelist_add'; address: string; label: string; coolingOffHours: number }
-  | { kind: 'member_change'; userId: string; name: string; from: WalletRole | null; to: WalletRole };
+  | { kind: 'member_change'; userId: string; name: string; from: WalletRole | null; to: WalletRole }
+  | { kind: 'member_change'; apiKeyId: string; name: string; from: WalletRole | null; to: WalletRole };
 
 const DIGEST_KIND = { policy_change: 'policy_change', whitelist_add: 'whitelist_change', whitelist_remove: 'whitelist_change', member_change: 'member_change' } as const;
 
@@ -157,6 +159,25 @@ export async function changeWalletMember(db: Db, config: AppConfig, actor: Actor
   return { applied: true as const, request: null };
 }
 
+/** The same for an API key's wallet role (an approver bot, a back office initiator). */
+export async function changeWalletApiKey(db: Db, config: AppConfig, actor: Actor & { userId: string }, wallet: Wallet, input: { apiKeyId: string; role: WalletRole | null }) {
+  const directory = await policyDirectory(db, wallet);
+  const key = (directory.apiKeys as Map<string, { name: string }>).get(input.apiKeyId);
+  if (!key) throw new AppError('NOT_FOUND', `API key ${input.apiKeyId} not live in org ${wallet.orgId}`);
+  const [current] = await db.select().from(walletApiKeys).where(and(eq(walletApiKeys.walletId, wallet.id), eq(walletApiKeys.apiKeyId, input.apiKeyId)));
+  const from = current?.role ?? null;
+  if (from === input.role) throw new AppError('ALREADY_EXISTS', 'no change', { userMessage: 'That API key already has this role.' });
+  const loosens = input.role !== null && input.role !== 'viewer' && (from === null || RANK[input.role] > RANK[from]);
+  if (loosens) return { applied: false as const, request: await propose(db, config, actor, wallet, { kind: 'member_change', apiKeyId: input.apiKeyId, name: key.name, from, to: input.role! }) };
+  await db.transaction(async (tx) => {
+    if (input.role === null) await revokeApiKeyWalletRole(tx, wallet.id, input.apiKeyId, { actorUserId: actor.userId });
+    else await grantApiKeyWalletRole(tx, wallet.id, input.apiKeyId, input.role, { actorUserId: actor.userId });
+    await assertPolicyStillMeetable(tx, wallet);
+    await emitEvent(tx, { orgId: wallet.orgId, type: 'wallet.member_changed', payload: { walletId: wallet.id, apiKeyId: input.apiKeyId, from, to: input.role } });
+  });
+  return { applied: true as const, request: null };
+}
+
 /** After a tightening change: the active policy must still validate (e.g. k ≤ approvers). */
 async function assertPolicyStillMeetable(tx: Tx, wallet: Wallet) {
   const policy = await activePolicy(tx, wallet.id);
@@ -196,6 +217,11 @@ async function apply(tx: Tx, wallet: Wallet, request: GovernanceRequest) {
       return;
     }
     case 'member_change': {
+      if (typeof payload.apiKeyId === 'string') {
+        await grantApiKeyWalletRole(tx, wallet.id, payload.apiKeyId, payload.to as WalletRole, { actorUserId: null });
+        await emitEvent(tx, { orgId: wallet.orgId, type: 'wallet.member_changed', payload: { walletId: wallet.id, apiKeyId: payload.apiKeyId, from: (payload.from as string | null) ?? null, to: payload.to as string, requestId: request.id } });
+        return;
+      }
       const userId = payload.userId as string;
       const role = payload.to as WalletRole;
       const [current] = await tx.select().from(walletMembers).where(and(eq(walletMembers.walletId, wallet.id), eq(walletMembers.userId, userId)));

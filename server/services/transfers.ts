@@ -75,18 +75,28 @@ interface Evaluated {
  * Runs the wallet's active policy over a request about to be stored. A deny is audited and
  * refused (nothing is stored); a quorum that nobody eligible can meet is refused too.
  */
-async function evaluateTransfer(db: Db, actor: Actor, wallet: Wallet, built: Built, skipHistoryOf: string | null): Promise<Evaluated> {
+function requestOutputs(built: Built) {
+  return [
+    ...built.outputs.map((o) => ({ address: o.address, amount: o.valueSats, isChange: false })),
+    ...(built.changeOutput ? [{ address: built.changeOutput.address, amount: built.changeOutput.valueSats, isChange: true }] : []),
+  ];
+}
+
+async function evaluateTransfer(
+  db: Db,
+  actor: Actor,
+  wallet: Wallet,
+  outputs: { address: string; amount: bigint; isChange: boolean }[],
+  feeCap: bigint,
+  skipHistoryOf: string | null,
+): Promise<Evaluated> {
   const now = new Date();
   const policy = await activePolicy(db, wallet.id);
   const directory = await policyDirectory(db, wallet, now);
   const history = (await velocityHistory(db, wallet.id, now, maxVelocityWindowHours(policy.document))).filter((h) => h.requestId !== skipHistoryOf);
-  const outputs = [
-    ...built.outputs.map((o) => ({ address: o.address, amount: o.valueSats, isChange: false })),
-    ...(built.changeOutput ? [{ address: built.changeOutput.address, amount: built.changeOutput.valueSats, isChange: true }] : []),
-  ];
   const decision = evaluatePolicy(
     policy.document,
-    { requestId: 'new', walletId: wallet.id, initiator: actor.principal, outputs, feeCap: built.feeSats, createdAt: now },
+    { requestId: 'new', walletId: wallet.id, initiator: actor.principal, outputs, feeCap, createdAt: now },
     history,
     { now },
     directory,
@@ -116,7 +126,7 @@ export async function createTransfer(
   config: AppConfig,
   actor: Actor,
   wallet: Wallet,
-  input: { outputs: { address: string; amount: string }[]; feeRateSatVb?: number | undefined; sendMax?: boolean | undefined },
+  input: { outputs: { address: string; amount: string }[]; feeRateSatVb?: number | undefined; sendMax?: boolean | undefined; draft?: boolean | undefined },
 ) {
   if (wallet.status !== 'active') throw new AppError('WALLET_STATE', 'wallet not active');
   const network = wallet.network as BitcoinNetworkName;
@@ -152,8 +162,9 @@ export async function createTransfer(
     asTransferError(error);
   }
 
-  const evaluated = await evaluateTransfer(db, actor, wallet, built, null);
-  return storeTransfer(db, config, actor, wallet, origins, built, evaluated, { feeRateSatVb, sendMax: input.sendMax ?? false, replacesId: null });
+  // A draft is checked against the policy now (a deny is better known early) and again on submit.
+  const evaluated = await evaluateTransfer(db, actor, wallet, requestOutputs(built), built.feeSats, null);
+  return storeTransfer(db, config, actor, wallet, origins, built, evaluated, { feeRateSatVb, sendMax: input.sendMax ?? false, replacesId: null, draft: input.draft ?? false });
 }
 
 type Built = ReturnType<typeof buildUnsignedPsbt>;
@@ -167,10 +178,9 @@ async function storeTransfer(
   origins: Awaited<ReturnType<typeof walletOrigins>>,
   built: Built,
   evaluated: Evaluated,
-  meta: { feeRateSatVb: number; sendMax: boolean; replacesId: string | null },
+  meta: { feeRateSatVb: number; sendMax: boolean; replacesId: string | null; draft: boolean },
 ) {
   const now = new Date();
-  const allowed = evaluated.decision.action === 'allow';
   const network = wallet.network as BitcoinNetworkName;
   return db.transaction(async (tx) => {
     if (built.changeOutput) {
@@ -186,15 +196,7 @@ async function storeTransfer(
         orgId: actor.orgId,
         initiatorId: actor.principal.kind === 'user' ? actor.principal.id : null,
         initiatorApiKeyId: actor.principal.kind === 'api_key' ? actor.principal.id : null,
-        // Allowed outright by policy: no approvals to wait for; the initiator (if a person) signs.
-        state: allowed ? 'approved' : 'pending_approval',
-        approvedBy: allowed ? actor.userId : null,
-        approvedAt: allowed ? now : null,
-        policyVersion: evaluated.policyVersion,
-        policyHash: evaluated.policyHash,
-        decision: evaluated.decision as unknown as Record<string, unknown>,
-        quorum: evaluated.quorum as unknown as Record<string, unknown> | null,
-        expiresAt: allowed ? null : new Date(now.getTime() + config.APPROVAL_TTL_HOURS * 3600_000),
+        ...(meta.draft ? { state: 'draft' as const, ...policyFields(evaluated) } : submission(config, actor, evaluated, now)),
         outputs,
         sendMax: meta.sendMax,
         feeRate: String(meta.feeRateSatVb),
@@ -215,6 +217,8 @@ async function storeTransfer(
       payload: {
         transferId: row!.id,
         walletId: wallet.id,
+        // Names an API-key initiator too (the audit row's actor column only holds people).
+        initiator: { ...actor.principal },
         outputs: outputs.map((o) => ({ ...o })),
         feeSats: built.feeSats.toString(),
         feeRate: String(meta.feeRateSatVb),
@@ -225,9 +229,62 @@ async function storeTransfer(
       },
     });
     await announceTransfer(tx, 'transfer.created', row!);
-    if (allowed) await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approved', payload: { transferId: row!.id, walletId: wallet.id, by: 'policy' } });
-    await announceTransfer(tx, allowed ? 'transfer.approved' : 'transfer.pending_approval', row!);
+    if (!meta.draft) await announceSubmission(tx, actor, row!);
     return row!;
+  });
+}
+
+function policyFields(evaluated: Evaluated) {
+  return {
+    policyVersion: evaluated.policyVersion,
+    policyHash: evaluated.policyHash,
+    decision: evaluated.decision as unknown as Record<string, unknown>,
+    quorum: evaluated.quorum as unknown as Record<string, unknown> | null,
+  };
+}
+
+/** The columns of a request entering approval (or approved outright when the policy allows it). */
+function submission(config: AppConfig, actor: Actor, evaluated: Evaluated, now: Date) {
+  const allowed = evaluated.decision.action === 'allow';
+  return {
+    // Allowed outright by policy: no approvals to wait for; the initiator (if a person) signs.
+    state: allowed ? ('approved' as const) : ('pending_approval' as const),
+    approvedBy: allowed ? actor.userId : null,
+    approvedAt: allowed ? now : null,
+    ...policyFields(evaluated),
+    expiresAt: allowed ? null : new Date(now.getTime() + config.APPROVAL_TTL_HOURS * 3600_000),
+  };
+}
+
+async function announceSubmission(tx: Tx, actor: Actor, row: Transfer) {
+  if (row.state === 'approved') {
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.approved', payload: { transferId: row.id, walletId: row.walletId, by: 'policy' } });
+    await announceTransfer(tx, 'transfer.approved', row);
+  } else {
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.submitted', payload: { transferId: row.id, walletId: row.walletId, policyVersion: row.policyVersion } });
+    await announceTransfer(tx, 'transfer.pending_approval', row);
+  }
+}
+
+/**
+ * A draft goes to approval: the policy in force now decides (it may have changed since the
+ * draft was saved), and the quorum is frozen at this moment.
+ */
+export async function submitDraft(db: Db, config: AppConfig, actor: Actor, wallet: Wallet, transfer: Transfer) {
+  if (transfer.state !== 'draft') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
+  const mine = actor.principal.kind === 'user' ? transfer.initiatorId === actor.principal.id : transfer.initiatorApiKeyId === actor.principal.id;
+  if (!mine) throw new AppError('FORBIDDEN_ROLE', 'only the initiator submits a draft', { userMessage: 'Only the person who prepared this draft can submit it.' });
+  const network = wallet.network as BitcoinNetworkName;
+  const origins = await walletOrigins(db, wallet.id, network);
+  const described = describePsbt(transfer.unsignedPsbt, { origins, network });
+  const outputs = described.outputs.map((o) => ({ address: o.address ?? o.scriptHex, amount: o.valueSats, isChange: o.isChange }));
+  const evaluated = await evaluateTransfer(db, actor, wallet, outputs, transfer.feeCapSats, transfer.id);
+  return db.transaction(async (tx) => {
+    const current = await lockTransfer(tx, transfer.id);
+    const fields = submission(config, actor, evaluated, new Date());
+    const row = await transition(tx, current, 'draft', fields.state, fields);
+    await announceSubmission(tx, actor, row);
+    return row;
   });
 }
 
@@ -274,8 +331,8 @@ export async function bumpTransfer(db: Db, chain: BitcoinChain, config: AppConfi
   const spendsOriginalCoin = built.selectedUtxos.some((u) => (original.inputs as StoredInput[]).some((i) => i.txid === u.txid && i.vout === u.vout));
   if (!spendsOriginalCoin) throw new AppError('TRANSFER_INVALID', 'bump does not conflict with the original');
   // The bump pays the same people again in place of the original: its amounts count once.
-  const evaluated = await evaluateTransfer(db, actor, wallet, built, original.id);
-  return storeTransfer(db, config, actor, wallet, origins, built, evaluated, { feeRateSatVb, sendMax: original.sendMax, replacesId: original.id });
+  const evaluated = await evaluateTransfer(db, actor, wallet, requestOutputs(built), built.feeSats, original.id);
+  return storeTransfer(db, config, actor, wallet, origins, built, evaluated, { feeRateSatVb, sendMax: original.sendMax, replacesId: original.id, draft: false });
 }
 
 async function transition(tx: Tx, transfer: Transfer, from: State, to: State, set: Partial<typeof transferRequests.$inferInsert> = {}) {
@@ -364,7 +421,7 @@ export async function cancelTransfer(db: Db, actor: Actor, transfer: Transfer) {
     const current = await lockTransfer(tx, transfer.id);
     if (current.state !== 'pending_approval' && current.state !== 'approved' && current.state !== 'draft') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${current.state}`);
     const row = await transition(tx, current, current.state, 'cancelled');
-    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cancelled', payload: { transferId: transfer.id, walletId: transfer.walletId } });
+    await appendAudit(tx, { orgId: actor.orgId, actorUserId: actor.userId, type: 'transfer.cancelled', payload: { transferId: transfer.id, walletId: transfer.walletId, by: { ...actor.principal } } });
     await announceTransfer(tx, 'transfer.cancelled', row);
     return row;
   });

@@ -78,6 +78,17 @@ describe('hierarchical quorum', () => {
     expect(new Date(entry!.usableFrom!).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000); // cooling-off
   });
 
+  it('an API key gets a viewer role at once; the approver role only through the quorum', async () => {
+    const key = await ada.api.apiKeys.create.mutate({ name: 'AML bot', scopes: ['transfers:read', 'transfers:approve'], expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString() });
+    expect(await ada.api.walletMembers.changeApiKey.mutate({ walletId, apiKeyId: key.apiKeyId, role: 'viewer' })).toMatchObject({ applied: true });
+    const res = await ada.api.walletMembers.changeApiKey.mutate({ walletId, apiKeyId: key.apiKeyId, role: 'approver' });
+    expect(res.applied).toBe(false);
+    expect((await ada.api.governance.get.query({ walletId, requestId: res.request!.id })).summary).toBe('Make API key AML bot an approver (now viewer)');
+    for (const name of ['Olga', 'Omar']) await decideChange(people[name]!.b, res.request!.id);
+    expect((await decideChange(people.Hana!.b, res.request!.id)).state).toBe('applied');
+    expect((await ada.api.walletMembers.list.query({ walletId })).apiKeys).toEqual([{ apiKeyId: key.apiKeyId, name: 'AML bot', role: 'approver' }]);
+  });
+
   it('bad group edits are refused with what to fix, and nothing is saved', async () => {
     const snapshot = async () => [await db.db.select().from(principalGroups), await db.db.select().from(principalGroupMembers)];
     const inner = (await ada.api.groups.save.mutate({ name: 'Inner', members: [user('Eve')] })).id;

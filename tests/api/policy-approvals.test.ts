@@ -206,6 +206,20 @@ describe('a 2-of-3 approval quorum on a transfer', () => {
   });
 });
 
+describe('drafts', () => {
+  it('a draft reserves its coins and enters approval only when its initiator submits it, under the policy in force then', async () => {
+    const d = await admin.api.transfers.create.mutate({ walletId: w.walletId, outputs: [{ address: external(), amount: '0.001' }], feeRateSatVb: 3, draft: true });
+    expect(d).toMatchObject({ state: 'draft' });
+    const early = await expectApiError(() => cleo.decideTransfer(w.walletId, d.id));
+    expect(early.appCode, early.userMessage).toBe('TRANSFER_STATE');
+    expect((await expectApiError(() => cleo.api.transfers.submit.mutate({ walletId: w.walletId, transferId: d.id }))).appCode).toBe('FORBIDDEN_ROLE');
+    const submitted = await admin.api.transfers.submit.mutate({ walletId: w.walletId, transferId: d.id });
+    expect(submitted.state).toBe('pending_approval');
+    expect(submitted.expiresAt).not.toBeNull();
+    expect((await expectApiError(() => admin.api.transfers.submit.mutate({ walletId: w.walletId, transferId: d.id }))).appCode).toBe('TRANSFER_STATE');
+  });
+});
+
 describe('rules refuse with reasons and store nothing', () => {
   it('an amount limit and a whitelist deny; a whitelisted address (after approval) is allowed; removal denies again', async () => {
     const whitelisted = external();

@@ -34,7 +34,7 @@ export function ApiKeyRow({ apiKey }: { apiKey: ApiKeyView }) {
 
   return (
     <>
-      <tr className={active ? undefined : 'row-inactive'} data-testid={`api-key-${apiKey.prefix}`}>
+      <tr className={active ? 'api-key-main' : 'row-inactive'} data-testid={`api-key-${apiKey.prefix}`}>
         <td data-label="Name">
           <div>
             <strong>{apiKey.name}</strong>

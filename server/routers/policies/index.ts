@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { WALLET_ROLES } from '@/lib/roles';
 import { satsToBtcString } from '@/lib/bitcoin/amount';
-import { describePolicy } from '../../policy';
+import { AppError } from '@/lib/errors';
+import { describePolicy, type PolicyDocument } from '../../policy';
 import { proposePolicy } from '../../services/governance';
 import { activePolicy, listPolicyVersions, policyDirectory } from '../../services/policies';
 import { actorOf } from '../../services/transfers';
@@ -46,10 +47,23 @@ const get = walletProcedure(...WALLET_ROLES)
     };
   });
 
+/** One version (e.g. a proposed one an approver is asked to approve), in JSON and in words. */
+const version = walletProcedure(...WALLET_ROLES)
+  .input(z.object({ version: z.number().int().min(1) }))
+  .output(z.object({ version: z.number().int(), state: z.string(), hash: z.string(), document: z.record(z.string(), z.unknown()), description: z.array(z.string()) }))
+  .query(async ({ ctx, input }) => {
+    const row = (await listPolicyVersions(ctx.db, ctx.wallet.id)).find((v) => v.version === input.version);
+    if (!row) throw new AppError('NOT_FOUND', `policy version ${input.version} of wallet ${ctx.wallet.id}`);
+    const directory = await policyDirectory(ctx.db, ctx.wallet);
+    const nameTable = { users: names(directory.users), apiKeys: names(directory.apiKeys), groups: names(directory.groups as ReadonlyMap<string, { name: string }>) };
+    const document = row.document as PolicyDocument;
+    return { version: row.version, state: row.state, hash: row.hash, document: document as unknown as Record<string, unknown>, description: describePolicy(document, nameTable, { formatAmount: (n) => `${satsToBtcString(n)} BTC` }) };
+  });
+
 /** Proposes a new version; it applies once the current quorum approves (governance). */
 const propose = walletProcedure('approver')
   .input(z.object({ document: z.unknown() }))
   .output(GovernanceOut)
   .mutation(async ({ ctx, input }) => governanceView(await proposePolicy(ctx.db, ctx.config, { ...actorOf(ctx.session), userId: ctx.session.userId }, ctx.wallet, input.document)));
 
-export const policiesRouter = router({ get, propose });
+export const policiesRouter = router({ get, version, propose });

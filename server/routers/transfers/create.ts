@@ -13,6 +13,7 @@ export const create = apiWalletProcedure({ scope: 'transfers:create', summary: '
         .max(50),
       feeRateSatVb: z.number().min(0.1).max(10_000).optional().describe('Fee rate in sat/vB; default: the node’s estimate for 3 blocks.'),
       sendMax: z.boolean().optional().describe('Send the whole spendable balance to the single output (its amount is ignored).'),
+      draft: z.boolean().optional().describe('Save as a draft (coins reserved, policy checked) and submit it for approval later with transfers.submit.'),
     }),
   )
   .output(TransferOut)

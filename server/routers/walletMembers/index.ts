@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WALLET_ROLES } from '@/lib/roles';
-import { changeWalletMember } from '../../services/governance';
+import { changeWalletApiKey, changeWalletMember } from '../../services/governance';
 import { walletPrincipals } from '../../services/policies';
 import { actorOf } from '../../services/transfers';
 import { router, walletProcedure } from '../../trpc';
@@ -30,4 +30,13 @@ const change = walletProcedure('approver')
     return { applied: result.applied, request: result.request ? governanceView(result.request) : null };
   });
 
-export const walletMembersRouter = router({ list, change });
+/** The same for an API key's role on the wallet (an approver bot, a back-office initiator). */
+const changeApiKey = walletProcedure('approver')
+  .input(z.object({ apiKeyId: z.uuid(), role: z.enum(WALLET_ROLES).nullable() }))
+  .output(z.object({ applied: z.boolean(), request: GovernanceOut.nullable() }))
+  .mutation(async ({ ctx, input }) => {
+    const result = await changeWalletApiKey(ctx.db, ctx.config, { ...actorOf(ctx.session), userId: ctx.session.userId }, ctx.wallet, input);
+    return { applied: result.applied, request: result.request ? governanceView(result.request) : null };
+  });
+
+export const walletMembersRouter = router({ list, change, changeApiKey });
