@@ -9,7 +9,7 @@ import { useMe } from '@/components/shell/AppShell';
 import { PageHeader } from '@/components/shell/PageHeader';
 import { Alert } from '@/components/ui/Alert';
 import { VerifyPanel } from './VerifyPanel';
-import { describeEvent } from './describe';
+import { approvalRequestOf, describeEvent } from './describe';
 
 export function AuditPage() {
   const me = useMe();
@@ -29,6 +29,21 @@ export function AuditPage() {
         <Alert tone="info">Only admins and auditors can read the audit log. Ask an admin if you need access.</Alert>
       </>
     );
+  }
+
+  /** The request's passkey / API-key signatures, checkable with scripts/verify-approvals.ts. */
+  async function downloadProofs(req: { requestKind: 'transfer' | 'governance'; requestId: string }) {
+    setExportError(null);
+    try {
+      const bundle = await client.audit.approvalProofs.query(req);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
+      a.download = `keystead-approvals-${req.requestId}.json`;
+      a.click();
+      URL.revokeObjectURL(a.href);
+    } catch (error) {
+      setExportError(error);
+    }
   }
 
   async function download() {
@@ -84,6 +99,11 @@ export function AuditPage() {
                   <td data-label="Event" className="event-cell">
                     <code className="event-type">{e.type}</code>
                     <div className="muted small">{describeEvent(e.type, e.payload)}</div>
+                    {approvalRequestOf(e.type, e.payload) && (
+                      <button type="button" className="link-button small" onClick={() => void downloadProofs(approvalRequestOf(e.type, e.payload)!)}>
+                        Download signed approvals (for offline verification)
+                      </button>
+                    )}
                   </td>
                   <td className="mono small" title={e.hash} data-label="Hash">
                     {e.hash.slice(0, 12)}…

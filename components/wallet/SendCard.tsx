@@ -27,14 +27,19 @@ export function SendCard({ walletId, network }: { walletId: string; network: str
   const fields = apiErrorView(create.error)?.fieldErrors ?? {};
   const prefix = network === 'regtest' ? 'bcrt1…' : network === 'testnet' ? 'tb1…' : 'bc1…';
 
-  function onSubmit(e: FormEvent) {
-    e.preventDefault();
+  function prepare(draft: boolean) {
     create.mutate({
       walletId,
       outputs: [{ address, amount: sendMax ? '0' : amount }],
       sendMax,
+      draft,
       ...(feeRate.trim() ? { feeRateSatVb: Number(feeRate) } : {}),
     });
+  }
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    prepare(false);
   }
 
   return (
@@ -61,11 +66,15 @@ export function SendCard({ walletId, network }: { walletId: string; network: str
           <input type="checkbox" checked={sendMax} onChange={(e) => setSendMax(e.target.checked)} /> Send everything (all confirmed coins, minus the fee)
         </label>
         {create.error && <ErrorAlert error={create.error} title="The transfer could not be prepared" />}
-        <div>
-          <Button type="submit" busy={create.isPending} busyLabel="Preparing…" disabled={!address.trim() || (!sendMax && !amount.trim())}>
+        <div className="row-actions">
+          <Button type="submit" busy={create.isPending && !create.variables?.draft} busyLabel="Preparing…" disabled={create.isPending || !address.trim() || (!sendMax && !amount.trim())}>
             Prepare transfer for approval
           </Button>
+          <Button type="button" variant="secondary" busy={create.isPending && !!create.variables?.draft} busyLabel="Saving…" disabled={create.isPending || !address.trim() || (!sendMax && !amount.trim())} onClick={() => prepare(true)}>
+            Save as draft
+          </Button>
         </div>
+        <p className="small muted">A draft keeps its coins reserved and is checked against the policy; approvers see it only when you submit it.</p>
       </form>
     </section>
   );

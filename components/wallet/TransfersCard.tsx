@@ -42,11 +42,12 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
   const transfers = useQuery({ ...trpc.transfers.list.queryOptions({ walletId }), refetchInterval: 10_000 });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.transfers.pathKey() });
   const cancel = useMutation(trpc.transfers.cancel.mutationOptions({ onSettled: refresh }));
+  const submit = useMutation(trpc.transfers.submit.mutationOptions({ onSettled: refresh }));
   const bump = useMutation(trpc.transfers.bump.mutationOptions({ onSettled: refresh }));
   const [signing, setSigning] = useState<string | null>(null);
   const [bumping, setBumping] = useState<string | null>(null);
   const [deciding, setDeciding] = useState<string | null>(null);
-  const error = cancel.error ?? bump.error;
+  const error = cancel.error ?? bump.error ?? submit.error;
   if (!transfers.data?.length && !transfers.error) return null;
   return (
     <section className="card" aria-labelledby="transfers-title">
@@ -84,6 +85,16 @@ export function TransfersCard({ walletId, network, myRole, keys }: Props) {
                   <Button className="btn-small" variant={myRole === 'approver' ? 'primary' : 'secondary'} onClick={() => setDeciding(t.id)}>
                     {myRole === 'approver' ? 'Review and approve' : 'Approvals'}
                   </Button>
+                )}
+                {t.state === 'draft' && mine && (
+                  <>
+                    <Button className="btn-small" onClick={() => submit.mutate({ walletId, transferId: t.id })} busy={submit.isPending && submit.variables?.transferId === t.id}>
+                      Submit for approval
+                    </Button>
+                    <Button variant="ghost" className="btn-small" onClick={() => cancel.mutate({ walletId, transferId: t.id })}>
+                      Discard draft
+                    </Button>
+                  </>
                 )}
                 {t.state === 'pending_approval' && mine && (
                   <Button variant="ghost" className="btn-small" onClick={() => cancel.mutate({ walletId, transferId: t.id })}>
