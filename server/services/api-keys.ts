@@ -239,6 +239,15 @@ export async function setApiKeySigningKey(db: Db, actor: SessionInfo, apiKeyId: 
   return db.transaction(async (tx) => {
     const key = await keyOfOrg(tx, actor.orgId, apiKeyId, true);
     if (key.revokedAt || key.expiresAt <= now) throw new AppError('API_KEY_STATE', `API key ${key.id} is revoked or expired`);
+    // An approver's signing key is what its approvals are checked against: swapping it would let
+    // an admin approve in the bot's name. While it approves on a wallet, the key stays fixed;
+    // removing the role (immediate) and granting it again (through the wallet's quorum) is the way.
+    const approving = await tx.select({ walletId: walletApiKeys.walletId }).from(walletApiKeys).where(and(eq(walletApiKeys.apiKeyId, key.id), eq(walletApiKeys.role, 'approver')));
+    if (approving.length) {
+      throw new AppError('API_KEY_STATE', `API key ${key.id} approves on ${approving.length} wallet(s)`, {
+        userMessage: `This API key is an approver on ${approving.length} wallet(s); its signing key cannot change while it approves. Remove its approver role, change the key, then ask the wallet’s approvers to grant the role again.`,
+      });
+    }
     await tx
       .update(apiKeys)
       .set({ signingAlgorithm: signing?.algorithm ?? null, signingPublicKey: signing?.publicKey ?? null })

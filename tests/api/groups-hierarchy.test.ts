@@ -5,7 +5,9 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { principalGroupMembers, principalGroups } from '@/db/schema';
+import { toBase64url } from '@/lib/approvals';
 import { expectApiError, TestApp, testCoSigner, uniqueEmail, type Browser } from '../helpers/api';
 import { createTestDb, type TestDb } from '../helpers/test-db';
 import { createActiveWallet } from '../helpers/wallet';
@@ -87,6 +89,10 @@ describe('hierarchical quorum', () => {
     for (const name of ['Olga', 'Omar']) await decideChange(people[name]!.b, res.request!.id);
     expect((await decideChange(people.Hana!.b, res.request!.id)).state).toBe('applied');
     expect((await ada.api.walletMembers.list.query({ walletId })).apiKeys).toEqual([{ apiKeyId: key.apiKeyId, name: 'AML bot', role: 'approver' }]);
+    // While it approves, an admin cannot swap the key its approvals are checked against.
+    const swap = await expectApiError(() => ada.api.apiKeys.setSigningKey.mutate({ apiKeyId: key.apiKeyId, signingKey: { algorithm: 'ed25519', publicKey: toBase64url(ed25519.getPublicKey(ed25519.utils.randomSecretKey())) } }));
+    expect(swap.appCode).toBe('API_KEY_STATE');
+    expect(swap.userMessage).toMatch(/approver/);
   });
 
   it('bad group edits are refused with what to fix, and nothing is saved', async () => {
