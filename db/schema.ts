@@ -499,7 +499,7 @@ export const governanceRequests = pgTable(
   (t) => [index('governance_requests_wallet_idx').on(t.walletId, t.state)],
 );
 
-export const requestKind = pgEnum('request_kind', ['transfer', 'governance']);
+export const requestKind = pgEnum('request_kind', ['transfer', 'governance', 'recovery']);
 export const approvalDecision = pgEnum('approval_decision', ['approve', 'reject']);
 
 /**
@@ -578,4 +578,34 @@ export const webhookDeliveries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('webhook_deliveries_event_key').on(t.webhookId, t.eventId), index('webhook_deliveries_due_idx').on(t.state, t.nextAttemptAt)],
+);
+
+export const recoveryState = pgEnum('recovery_state', ['pending_approval', 'waiting', 'revealed', 'rejected', 'cancelled', 'expired']);
+
+/**
+ * Assisted password recovery: an admin asks the service to open Box 4 of a wallet's key card
+ * (the password sealed to the HSM's RSA key). Needs the organisation's recovery quorum of other
+ * admins, then a waiting period; the password is revealed once, encrypted to a key the
+ * requester's browser generated.
+ */
+export const passwordRecoveries = pgTable(
+  'password_recoveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    walletId: uuid('wallet_id').notNull().references(() => wallets.id),
+    requesterId: uuid('requester_id').notNull().references(() => users.id),
+    state: recoveryState('state').notNull(),
+    reason: text('reason').notNull(),
+    /** Box 4 as printed on the card: { alg, hash, keyId, ct }. */
+    box: jsonb('box').notNull(),
+    /** Approvals needed from admins other than the requester. */
+    quorum: integer('quorum').notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    /** End of the waiting period, set when the quorum is met. */
+    availableAt: ts('available_at'),
+    revealedAt: ts('revealed_at'),
+  },
+  (t) => [index('password_recoveries_org_idx').on(t.orgId, t.state)],
 );

@@ -22,6 +22,10 @@ export const EVENT_TYPES = [
   'governance.rejected',
   'wallet.member_changed',
   'policy.activated',
+  'recovery.requested',
+  'recovery.approved',
+  'recovery.rejected',
+  'recovery.revealed',
   'test.ping',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -50,6 +54,10 @@ export const EVENT_TYPE_LABELS: Record<EventType, string> = {
   'governance.rejected': 'A governance change was rejected',
   'wallet.member_changed': 'Wallet members or roles changed',
   'policy.activated': 'A wallet policy was activated',
+  'recovery.requested': 'An admin asked to recover a wallet password',
+  'recovery.approved': 'A password recovery was approved (waiting period started)',
+  'recovery.rejected': 'A password recovery was rejected',
+  'recovery.revealed': 'A recovered password was revealed to its requester',
   'test.ping': 'Test ping (sent by the Test button)',
 };
 

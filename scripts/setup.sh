@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Keystead needs on a fresh Debian machine with Node 20 + npm 11.
 #   bash scripts/setup.sh          npm packages only (enough for the embedded quick start)
-#   bash scripts/setup.sh --test   also Debian's Chromium, PostgreSQL, SoftHSM2, poppler and zbar for the tests
+#   bash scripts/setup.sh --test   also Debian's Chromium, PostgreSQL, SoftHSM2, poppler, zbar and Electrum for the tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,7 @@ if [ "${1:-}" = "--test" ]; then
   [ -f /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+  command -v electrum >/dev/null 2>&1 || need+=(electrum)
   if [ ${#need[@]} -gt 0 ]; then
     echo "==> apt-get install ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -23,6 +23,10 @@ const EnvSchema = z.object({
   INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   /** How long a transfer or governance request may wait for its approvals before it expires. */
   APPROVAL_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+  /** Assisted password recovery: approvals needed from admins other than the requester. */
+  RECOVERY_QUORUM: z.coerce.number().int().min(1).max(20).default(2),
+  /** …and the waiting period after the quorum, during which any admin can still reject. */
+  RECOVERY_WAIT_HOURS: z.coerce.number().min(0).max(24 * 30).default(48),
   /** The Bitcoin network this deployment serves; regtest is the local development chain. */
   BITCOIN_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('regtest'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),

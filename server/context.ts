@@ -15,9 +15,10 @@ export async function createContext(opts: {
   config: AppConfig;
   getCoSigner: () => Promise<CoSigner>;
   getChain: () => Promise<BitcoinChain>;
+  now?: () => Date;
 }): Promise<Context> {
   const { req, resHeaders, db, config, getCoSigner, getChain } = opts;
-  const common = { db, config, actor: null, origin: req.headers.get('origin'), userAgent: req.headers.get('user-agent'), resHeaders, getCoSigner, getChain };
+  const common = { db, config, now: opts.now ?? (() => new Date()), actor: null, origin: req.headers.get('origin'), userAgent: req.headers.get('user-agent'), resHeaders, getCoSigner, getChain };
   // `Authorization: Bearer …` means an API client. Such a request is the API key or nothing: the
   // cookie is never consulted, so a bad token cannot fall back to a person's session.
   const bearer = bearerToken(req.headers.get('authorization'));

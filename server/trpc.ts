@@ -43,6 +43,8 @@ export interface Context {
   actor: Actor | null;
   /** The request's Origin header; state-changing calls must come from APP_ORIGIN. */
   origin: string | null;
+  /** The time, injectable so tests can move a waiting period forward. */
+  now: () => Date;
   userAgent: string | null;
   resHeaders: Headers;
   /** Opened lazily: most requests never touch the HSM. */

@@ -19,7 +19,7 @@ import { toBase64url } from './encoding';
 export const APPROVAL_PAYLOAD_TYPE = 'keystead.approval/1';
 export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
-export const APPROVAL_REQUEST_KINDS = ['transfer', 'policy_change', 'whitelist_change', 'member_change'] as const;
+export const APPROVAL_REQUEST_KINDS = ['transfer', 'policy_change', 'whitelist_change', 'member_change', 'password_recovery'] as const;
 export type ApprovalRequestKind = (typeof APPROVAL_REQUEST_KINDS)[number];
 
 /** 21 million BTC in satoshis: no amount above this is meaningful. */

@@ -31,6 +31,8 @@ export const CRYPTO_ERRORS = {
     'The recovery public key could not be read as an RSA SubjectPublicKeyInfo. Check the recovery key configuration.',
   RECOVERY_KEY_TOO_SMALL:
     'The recovery public key is shorter than 3072 bits, which is not allowed. Configure a 3072-bit or larger RSA key.',
+  INVALID_REVEAL_KEY:
+    'The one-time key for revealing the password is invalid, or the sealed password was changed. Start the reveal again from the same browser.',
   PASSWORD_TOO_LONG:
     'The password is too long to be encrypted for recovery. Choose a shorter password.',
   CRYPTO_UNAVAILABLE:

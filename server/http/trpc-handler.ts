@@ -8,7 +8,7 @@ import { appRouter } from '../routers/_app';
 import { limitBody } from './body-limit';
 
 /** The whole API as one fetch handler: the Next route uses it, and so do the API tests. */
-export function createTrpcHandler(deps: { getDb: () => Promise<Db>; getConfig: () => AppConfig; getCoSigner: () => Promise<CoSigner>; getChain: () => Promise<BitcoinChain> }) {
+export function createTrpcHandler(deps: { getDb: () => Promise<Db>; getConfig: () => AppConfig; getCoSigner: () => Promise<CoSigner>; getChain: () => Promise<BitcoinChain>; now?: () => Date }) {
   return async function handleTrpc(req: Request): Promise<Response> {
     const config = deps.getConfig();
     const limited = await limitBody(req, config.MAX_BODY_BYTES);
@@ -18,7 +18,7 @@ export function createTrpcHandler(deps: { getDb: () => Promise<Db>; getConfig: (
       endpoint: '/api/trpc',
       req: limited,
       router: appRouter,
-      createContext: ({ req: r, resHeaders }) => createContext({ req: r, resHeaders, db, config, getCoSigner: deps.getCoSigner, getChain: deps.getChain }),
+      createContext: ({ req: r, resHeaders }) => createContext({ req: r, resHeaders, db, config, getCoSigner: deps.getCoSigner, getChain: deps.getChain, now: deps.now }),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
       },

@@ -8,6 +8,7 @@ import type { Db } from '@/db/client';
 import { walletSyncState, wallets } from '@/db/schema';
 import type { BitcoinChain } from '../chains/bitcoin/types';
 import { expireGovernance } from '../services/governance';
+import { expireRecoveries } from '../services/password-recovery';
 import { advanceTransfers } from '../services/transfers';
 import { syncWallet } from '../services/wallet-sync';
 
@@ -33,6 +34,7 @@ export function startSyncLoop(deps: { getDb: () => Promise<Db>; getChain: () => 
     // Broadcasts interrupted by a crash, and confirmations of sent transfers.
     await advanceTransfers(db, chain).catch((error: unknown) => log(`[transfers] ${(error as Error).message}`, 'transfers'));
     await expireGovernance(db).catch((error: unknown) => log(`[governance] ${(error as Error).message}`, 'governance'));
+    await expireRecoveries(db).catch((error: unknown) => log(`[recovery] ${(error as Error).message}`, 'recovery'));
     const active = await db.select().from(wallets).where(eq(wallets.status, 'active'));
     for (const wallet of active) {
       if (wallet.chain !== 'bitcoin' || wallet.network !== chain.network) continue;

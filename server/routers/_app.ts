@@ -5,6 +5,7 @@ import { auditRouter } from './audit';
 import { governanceRouter } from './governance';
 import { groupsRouter } from './groups';
 import { policiesRouter } from './policies';
+import { recoveryRouter } from './recovery';
 import { walletMembersRouter } from './walletMembers';
 import { whitelistRouter } from './whitelist';
 import { authRouter } from './auth';
@@ -27,6 +28,7 @@ export const appRouter = router({
   wallets: walletsRouter,
   transfers: transfersRouter,
   policies: policiesRouter,
+  recovery: recoveryRouter,
   governance: governanceRouter,
   groups: groupsRouter,
   whitelist: whitelistRouter,

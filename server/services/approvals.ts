@@ -189,7 +189,7 @@ function assertOfflineVerifiable(request: ApprovalRequestInput, decision: Approv
  */
 export async function recordDecision(
   tx: DbOrTx,
-  row: { orgId: string; requestKind: 'transfer' | 'governance'; requestId: string; principal: Principal; decision: ApprovalDecision; digest: string; proof: Record<string, unknown> },
+  row: { orgId: string; requestKind: 'transfer' | 'governance' | 'recovery'; requestId: string; principal: Principal; decision: ApprovalDecision; digest: string; proof: Record<string, unknown> },
 ): Promise<{ row: ApprovalRow; fresh: boolean }> {
   const existing = async () =>
     (
@@ -219,7 +219,7 @@ function sameDecision(row: ApprovalRow, decision: ApprovalDecision) {
   return { row, fresh: false };
 }
 
-export async function decisionsFor(db: DbOrTx, requestKind: 'transfer' | 'governance', requestId: string): Promise<ApprovalRow[]> {
+export async function decisionsFor(db: DbOrTx, requestKind: 'transfer' | 'governance' | 'recovery', requestId: string): Promise<ApprovalRow[]> {
   return db.select().from(approvals).where(and(eq(approvals.requestKind, requestKind), eq(approvals.requestId, requestId))).orderBy(approvals.createdAt);
 }
 
@@ -245,7 +245,7 @@ function displayTree(node: AnnotatedQuorum, names: QuorumSnapshot['names']): Dis
 }
 
 /** Everything an approver needs to see about a request's approvals, from the viewer's side. */
-export async function approvalStatus(db: DbOrTx, requestKind: 'transfer' | 'governance', requestId: string, snapshot: QuorumSnapshot | null, viewer: Principal) {
+export async function approvalStatus(db: DbOrTx, requestKind: 'transfer' | 'governance' | 'recovery', requestId: string, snapshot: QuorumSnapshot | null, viewer: Principal) {
   const rows = await decisionsFor(db, requestKind, requestId);
   const decisions = rows.map((r) => {
     const p = { kind: r.principalKind, id: r.principalId } as Principal;
@@ -261,4 +261,9 @@ export async function approvalStatus(db: DbOrTx, requestKind: 'transfer' | 'gove
     eligible = false;
   }
   return { tree: displayTree(status.annotated, snapshot.names), missing: status.missing, decisions, eligible, myDecision: mine?.decision ?? null };
+}
+
+/** Who decided what on a request, without a quorum tree (organisation-level requests). */
+export async function approvalStatusSimple(db: DbOrTx, requestKind: 'transfer' | 'governance' | 'recovery', requestId: string) {
+  return (await decisionsFor(db, requestKind, requestId)).map((r) => ({ userId: r.principalId, decision: r.decision, at: r.createdAt.toISOString() }));
 }

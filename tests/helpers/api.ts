@@ -54,13 +54,15 @@ export class RemoteApp implements ApiHost {
 }
 
 export class TestApp implements ApiHost {
+  /** Moves the API's clock (ctx.now) forward, e.g. past a waiting period. */
+  clockOffsetMs = 0;
   readonly handler: (req: Request) => Promise<Response>;
   constructor(
     readonly db: TestDb,
     readonly config: AppConfig = testConfig(),
     getChain: () => Promise<BitcoinChain> = () => Promise.reject(new Error('no chain node in this test file')),
   ) {
-    this.handler = createTrpcHandler({ getDb: async () => db.db, getConfig: () => config, getCoSigner: testCoSigner, getChain });
+    this.handler = createTrpcHandler({ getDb: async () => db.db, getConfig: () => config, getCoSigner: testCoSigner, getChain, now: () => new Date(Date.now() + this.clockOffsetMs) });
   }
 
   browser(): Browser {
