@@ -33,6 +33,7 @@ const NAV: { href: string; label: string; roles?: OrgRole[] }[] = [
   { href: '/settings/groups', label: 'Groups', roles: ['admin'] },
   { href: '/settings/webhooks', label: 'Webhooks', roles: ['admin'] },
   { href: '/settings/api-keys', label: 'API keys', roles: ['admin'] },
+  { href: '/settings/recovery', label: 'Password recovery', roles: ['admin'] },
   { href: '/account', label: 'Account & passkeys' },
 ];
 
