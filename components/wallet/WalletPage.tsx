@@ -8,6 +8,7 @@ import { Badge } from '@/components/ui/Badge';
 import { CopyButton } from '@/components/ui/CopyButton';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { formatDateTime } from '@/components/ui/format';
+import { ExportCard } from './ExportCard';
 import { PageHeader } from '@/components/shell/PageHeader';
 import { ConfirmKeycardForm } from './ConfirmKeycardForm';
 import { BalanceCard } from './BalanceCard';
@@ -61,6 +62,7 @@ export function WalletPage({ walletId }: { walletId: string }) {
           </div>
         </section>
       )}
+      {w.status === 'active' && <ExportCard walletId={w.id} walletName={w.name} />}
       <section className="card" aria-labelledby="keys-title">
         <h2 id="keys-title">Keys</h2>
         <ul className="list">

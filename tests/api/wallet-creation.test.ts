@@ -157,6 +157,24 @@ describe('wallet creation ceremony', () => {
     expect(list).toHaveLength(20);
     expect(list.every((a) => a.address === deriveAddress(origins, 'regtest', 0, a.index).address)).toBe(true);
   });
+
+  it('exports the active wallet for standard tools, matching its own descriptor and addresses', async () => {
+    const start = await admin.api.wallets.createStart.mutate({ name: 'Exported' });
+    const c = await browserCeremony(start);
+    const { confirmCode } = await admin.api.wallets.createFinish.mutate(c.finish);
+    expect((await expectApiError(() => admin.api.wallets.export.query({ walletId: start.walletId }))).appCode).toBe('WALLET_STATE');
+    await admin.api.wallets.confirmKeycard.mutate({ walletId: start.walletId, code: confirmCode });
+    const origins: Parameters<typeof deriveAddress>[0] = [c.user.origin, c.backup.origin, parseKeyOrigin(start.cosigner, 'regtest')];
+    const x = await admin.api.wallets.export.query({ walletId: start.walletId });
+    expect(x.descriptor).toBe((await admin.api.wallets.get.query({ walletId: start.walletId })).descriptor);
+    const core = JSON.parse(x.bitcoinCoreImport) as { desc: string; internal: boolean; timestamp: number }[];
+    expect(core.map((d) => d.internal)).toEqual([false, true]);
+    expect(core[0]!.desc).toBe(x.receiveDescriptor);
+    expect(x.bsms.split('\n')).toContain(deriveAddress(origins, 'regtest', 0, 0).address);
+    const electrum = JSON.parse(x.electrumWatchOnly) as Record<string, { xprv?: unknown; xpub?: string }>;
+    expect(electrum['x1/']!.xpub).toMatch(/^Vpub/);
+    expect(JSON.stringify(electrum)).not.toMatch(/prv[0-9A-Za-z]{20}/);
+  });
 });
 
 describe('wallet access', () => {
