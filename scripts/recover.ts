@@ -9,6 +9,7 @@
  * never from the command line. Imports only lib/ (no server, no network).
  * Exit codes: 0 ok, 2 usage / unreadable file, and one code per RecoveryError (EXIT_CODES).
  */
+import { combineShares, isPasswordShareError } from '../lib/crypto/password-shares';
 import { readFileSync } from 'node:fs';
 import { isBitcoinNetwork, type BitcoinNetwork } from '../lib/crypto/networks';
 import { satsToBtcString } from '../lib/bitcoin/amount';
@@ -48,7 +49,7 @@ export const EXIT_CODES: Record<RecoveryErrorCode, number> = {
 
 const USAGE = `usage: npx tsx scripts/recover.ts --card <card.pdf|card.json|qr.txt> [--network mainnet|testnet|regtest]
        [--addresses <n>] | [--utxos <coins.json> [--utxo-address <addr>] --to <address> --fee-rate <sat/vB> [--gap <n>] [--max-index <n>]]
-The wallet password is read from KEYSTEAD_RECOVERY_PASSWORD, or asked on the terminal.`;
+The wallet password is read from KEYSTEAD_RECOVERY_PASSWORD, or asked on the terminal, or rebuilt\nfrom officers' share cards with --shares <file> (one share text per line).`;
 
 class UsageError extends Error {}
 
@@ -62,11 +63,13 @@ interface Args {
   feeRate?: number;
   gap?: number;
   maxIndex?: number;
+  /** A text file of password share texts (one per line), instead of the password. */
+  shares?: string;
 }
 
 function parseArgs(argv: string[]): Args {
   const values = new Map<string, string>();
-  const known = ['--card', '--network', '--addresses', '--utxos', '--utxo-address', '--to', '--fee-rate', '--gap', '--max-index'];
+  const known = ['--card', '--network', '--addresses', '--utxos', '--utxo-address', '--to', '--fee-rate', '--gap', '--max-index', '--shares'];
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     if (flag === '--password') throw new UsageError('The password is never taken from the command line: set KEYSTEAD_RECOVERY_PASSWORD or type it when asked.');
@@ -88,7 +91,7 @@ function parseArgs(argv: string[]): Args {
   if (network !== undefined && !isBitcoinNetwork(network)) throw new UsageError('--network must be mainnet, testnet or regtest.');
   const feeRate = values.get('--fee-rate');
   if (feeRate !== undefined && !/^[0-9]+(\.[0-9]+)?$/.test(feeRate)) throw new UsageError('--fee-rate must be a number of sat/vB.');
-  const args: Args = { card, network, addresses: int('--addresses'), utxos: values.get('--utxos'), utxoAddress: values.get('--utxo-address'), to: values.get('--to'), feeRate: feeRate === undefined ? undefined : Number(feeRate), gap: int('--gap'), maxIndex: int('--max-index') };
+  const args: Args = { card, network, addresses: int('--addresses'), utxos: values.get('--utxos'), utxoAddress: values.get('--utxo-address'), to: values.get('--to'), feeRate: feeRate === undefined ? undefined : Number(feeRate), gap: int('--gap'), maxIndex: int('--max-index'), shares: values.get('--shares') };
   if (args.addresses === undefined && (!args.utxos || !args.to || args.feeRate === undefined)) {
     throw new UsageError('Give --addresses <n>, or --utxos, --to and --fee-rate to build the sweep.');
   }
@@ -151,7 +154,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     const utxos = mapUtxos(card, parseUtxos(new TextDecoder().decode(readInput(args.utxos!)), { address: args.utxoAddress }), { gap: args.gap, maxIndex: args.maxIndex });
     out(`Coins (${utxos.length}):`);
     for (const u of utxos) out(`  ${u.txid}:${u.vout}  ${satsToBtcString(u.valueSats)} BTC  ${u.branch}/${u.index} ${u.address.address}`);
-    const password = process.env.KEYSTEAD_RECOVERY_PASSWORD ?? (await promptPassword('Wallet password: '));
+    const password = args.shares ? await passwordFromShares(args.shares, card.wallet.id, err) : (process.env.KEYSTEAD_RECOVERY_PASSWORD ?? (await promptPassword('Wallet password: ')));
     err('Opening Box 1 and Box 2 (a few seconds)…');
     const keys = await unlockKeycard(card, password);
     const sweep = buildSweep({ card, keys, utxos, destination: args.to!, feeRateSatVb: args.feeRate! });
@@ -166,6 +169,10 @@ export async function main(argv: string[], out: (line: string) => void = console
       err(USAGE);
       return EXIT_USAGE;
     }
+    if (isPasswordShareError(error)) {
+      err(`Error ${error.code}: ${error.message}`);
+      return EXIT_SHARES;
+    }
     if (error instanceof RecoveryError) {
       err(`Error ${error.code}${error.part ? ` (${error.part})` : ''}: ${error.message}`);
       return EXIT_CODES[error.code];
@@ -174,6 +181,15 @@ export async function main(argv: string[], out: (line: string) => void = console
     return 1;
   }
 }
+
+/** "No vendor secret" recovery: k officers' share texts (one per line) give the password. */
+async function passwordFromShares(file: string, walletId: string, err: (line: string) => void): Promise<string> {
+  const lines = new TextDecoder().decode(readInput(file)).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  err(`Combining ${lines.length} password share(s)…`);
+  return combineShares(lines, { walletId });
+}
+
+const EXIT_SHARES = 22;
 
 if (process.argv[1] && /recover\.ts$/.test(process.argv[1])) {
   main(process.argv.slice(2)).then((code) => process.exit(code));

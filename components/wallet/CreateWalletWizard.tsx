@@ -21,6 +21,9 @@ export function CreateWalletWizard() {
   const [pw, setPw] = useState<PasswordState>({ password: '', isAcceptable: false });
   const [phase, setPhase] = useState<Phase>({ name: 'details' });
   const [error, setError] = useState<unknown>(null);
+  const [sharing, setSharing] = useState(false);
+  const [k, setK] = useState(2);
+  const [n, setN] = useState(3);
   const onPassword = useCallback((state: PasswordState) => setPw(state), []);
   const userInputs = useMemo(() => [name, me.email, me.displayName, me.orgName, 'keystead'], [name, me]);
 
@@ -34,6 +37,7 @@ export function CreateWalletWizard() {
         name,
         orgName: me.orgName,
         password: pw.password,
+        passwordShares: sharing ? { k, n } : undefined,
         onStep: (step) => setPhase({ name: 'running', step }),
       });
       setPhase({ name: 'card', result });
@@ -51,6 +55,39 @@ export function CreateWalletWizard() {
       <h2>Wallet details</h2>
       <Field label="Wallet name" name="walletName" required value={name} onChange={(e) => setName(e.target.value)} hint="For example “Treasury cold storage”. Shown to everyone with access to the wallet." />
       <PasswordFields userInputs={userInputs} onChange={onPassword} />
+      <fieldset className="stack">
+        <legend>Password recovery without Keystead (optional)</legend>
+        <label className="checkbox">
+          <input type="checkbox" checked={sharing} onChange={(e) => setSharing(e.target.checked)} /> Also split the password among officers (Shamir k-of-n share cards)
+        </label>
+        {sharing && (
+          <div className="inline-form">
+            <div className="field">
+              <label htmlFor="share-k">Shares needed (k)</label>
+              <select id="share-k" value={k} onChange={(e) => setK(Number(e.target.value))}>
+                {Array.from({ length: n - 1 }, (_, i) => i + 2).map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="share-n">Officers (n)</label>
+              <select id="share-n" value={n} onChange={(e) => { const v = Number(e.target.value); setN(v); if (k > v) setK(v); }}>
+                {Array.from({ length: 9 }, (_, i) => i + 2).map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        )}
+        <p className="small muted">
+          Box 4 of the key card lets Keystead’s HSM recover the password after your admins approve. With share cards, any {k} of {n} officers can recover it with no Keystead at all.
+        </p>
+      </fieldset>
       <Alert tone="info" title="What happens next">
         Your browser generates two keys and encrypts them with this password; the co-signer key is created in Keystead’s HSM.
         You then download a key card PDF holding the encrypted keys. Keystead keeps only the encrypted user key and the public keys.

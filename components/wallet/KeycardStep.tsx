@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { Field } from '@/components/ui/Field';
-import { keycardPdfUrl, type CeremonyResult } from './ceremony';
+import { keycardPdfUrl, shareCardsPdfUrl, type CeremonyResult } from './ceremony';
 
 /** Download the key card, then prove it was opened by typing back the code printed on it. */
 export function KeycardStep({ result }: { result: CeremonyResult }) {
@@ -44,6 +44,20 @@ export function KeycardStep({ result }: { result: CeremonyResult }) {
     }
   }
 
+  async function downloadShares() {
+    setBuildError(null);
+    try {
+      const url = await shareCardsPdfUrl(result.shares!, result.card.wallet.name, paper);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = fileName.replace('keycard', 'password-shares');
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      setBuildError(error);
+    }
+  }
+
   function onConfirm(event: FormEvent) {
     event.preventDefault();
     confirm.mutate({ walletId: result.walletId, code });
@@ -70,6 +84,21 @@ export function KeycardStep({ result }: { result: CeremonyResult }) {
         </Button>
       </div>
       {buildError ? <ErrorAlert error={buildError} title="The key card could not be built" /> : null}
+      {result.shares && (
+        <div className="stack">
+          <p>
+            <strong>
+              Password share cards: any {result.shares[0]!.k} of {result.shares.length} recover the password.
+            </strong>{' '}
+            One page per officer; give each page to a different person and keep them apart from the key card.
+          </p>
+          <div>
+            <Button variant="secondary" onClick={() => void downloadShares()}>
+              Download share cards (PDF, {result.shares.length} pages)
+            </Button>
+          </div>
+        </div>
+      )}
       <form className="stack" onSubmit={onConfirm} noValidate>
         <Field
           label="Confirmation code from the key card"

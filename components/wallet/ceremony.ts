@@ -22,6 +22,8 @@ export type CeremonyStepId = (typeof CEREMONY_STEPS)[number]['id'];
 export interface CeremonyResult {
   walletId: string;
   card: KeycardData;
+  /** Password shares for officers ("no vendor secret" recovery), when asked for. */
+  shares?: import('@/lib/crypto/password-shares').PasswordShare[];
 }
 
 export async function runWalletCeremony(opts: {
@@ -29,6 +31,8 @@ export async function runWalletCeremony(opts: {
   name: string;
   orgName: string;
   password: string;
+  /** Also split the password k-of-n among officers (printed share cards). */
+  passwordShares?: { k: number; n: number } | undefined;
   onStep: (step: CeremonyStepId) => void;
 }): Promise<CeremonyResult> {
   const { client } = opts;
@@ -83,7 +87,16 @@ export async function runWalletCeremony(opts: {
     firstAddress: { path: '0/0', address: finished.firstAddress },
     confirmCode: finished.confirmCode,
   };
-  return { walletId, card };
+  if (!opts.passwordShares) return { walletId, card };
+  const { splitPassword } = await import('@/lib/crypto/password-shares');
+  const shares = await splitPassword(opts.password, { ...opts.passwordShares, walletId });
+  return { walletId, card, shares };
+}
+
+export async function shareCardsPdfUrl(shares: NonNullable<CeremonyResult['shares']>, walletName: string, paper: 'a4' | 'letter'): Promise<string> {
+  const { buildShareCardsPdf } = await import('@/lib/keycard/share-pdf');
+  const bytes = await buildShareCardsPdf(shares, { walletName, paper });
+  return URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/pdf' }));
 }
 
 export async function keycardPdfUrl(card: KeycardData, paper: 'a4' | 'letter'): Promise<string> {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWalletKey, deriveAddress } from '@/lib/crypto';
+import { splitPassword } from '@/lib/crypto/password-shares';
 import { buildSweep, cardAddresses, mapUtxos, parseUtxos, scanAddressesAsync, unlockKeycard } from '@/lib/recovery';
 import type { BcoinChain } from '@/server/chains/bitcoin';
 import { startBcoinNode, type TestBcoinNode } from '../helpers/bcoin';
@@ -105,5 +106,26 @@ describe('sweep from the key card on a real node', () => {
     const mainnet = run(['--card', cardFile, '--network', 'mainnet', '--addresses', '3']);
     expect(mainnet.status).toBe(16);
     expect(run(['--card', cardFile, '--password', 'x']).status).toBe(2);
+  });
+
+  it('the CLI rebuilds the password from officers’ share cards instead (no vendor secret); a typo is named', async () => {
+    const shares = await splitPassword(RECOVERY_PASSWORD, { k: 2, n: 3, walletId: t.card.wallet.id });
+    const sharesFile = path.join(dir, 'shares.txt');
+    writeFileSync(sharesFile, `${shares[2]!.text}\n${shares[0]!.text}\n`);
+    const cli = (file: string) =>
+      spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/recover.ts'), '--card', cardFile, '--utxos', coinsFile, '--to', to, '--fee-rate', '2', '--gap', '30', '--shares', file], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, KEYSTEAD_RECOVERY_PASSWORD: '' },
+        timeout: 60_000,
+      });
+    const ok = cli(sharesFile);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`txid: ${sweepTxid}`);
+    const typo = shares[0]!.text.replace(/-([0-9A-Z])([0-9A-Z]{4})-/, (_m, c: string, rest: string) => `-${c === 'A' ? 'B' : 'A'}${rest}-`);
+    writeFileSync(sharesFile, `${shares[2]!.text}\n${typo}\n`);
+    const bad = cli(sharesFile);
+    expect(bad.status).toBe(22);
+    expect(bad.stderr).toContain('SHARE_CHECKSUM');
   });
 });
