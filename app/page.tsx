@@ -26,6 +26,9 @@ export default function Home() {
             Sign in with a passkey
           </Link>
         </div>
+        <p className="small">
+          <Link href="/recover">Recover a wallet without Keystead</Link>: your key card and wallet password, in this browser, offline.
+        </p>
       </section>
       <section className="features" aria-label="How Keystead protects assets">
         <article>
