@@ -48,6 +48,7 @@ export function RecoverTool() {
     let live = true;
     loadRecovery()
       .then(() => import('@/lib/crypto/descriptor'))
+      .then(() => import('@/lib/crypto/password-shares'))
       .then(
         () => live && setReady('ready'),
         () => live && setReady('failed'),
@@ -199,6 +200,22 @@ function Unlock({ loaded, unlocked, onUnlocked }: { loaded: LoadedCard; unlocked
   const [password, setPassword] = useState('');
   const [box, setBox] = useState<1 | 2 | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [sharesText, setSharesText] = useState('');
+  const [sharesNote, setSharesNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  /** "No vendor secret": k officers' share cards rebuild the password, here, offline. */
+  async function rebuildFromShares() {
+    setSharesNote(null);
+    try {
+      const { combineShares } = await import('@/lib/crypto/password-shares');
+      const lines = sharesText.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      setPassword(await combineShares(lines, { walletId: loaded.card.wallet.id }));
+      setSharesText('');
+      setSharesNote({ ok: true, text: `Password rebuilt from ${lines.length} share cards. Now decrypt Box 1 and Box 2.` });
+    } catch (err) {
+      setSharesNote({ ok: false, text: (err as Error).message });
+    }
+  }
 
   async function unlock(e: React.FormEvent) {
     e.preventDefault();
@@ -239,6 +256,21 @@ function Unlock({ loaded, unlocked, onUnlocked }: { loaded: LoadedCard; unlocked
         hint="The password set when the wallet was created. It is case-sensitive and never leaves this page."
         required
       />
+      <details>
+        <summary>Password lost? Rebuild it from officers’ share cards</summary>
+        <div className="stack">
+          <div className="field">
+            <label htmlFor="recover-shares">Share texts (one per line, as printed or scanned from the share cards)</label>
+            <textarea id="recover-shares" className="mono small" rows={4} spellCheck={false} value={sharesText} onChange={(e) => setSharesText(e.target.value)} />
+          </div>
+          {sharesNote && <Alert tone={sharesNote.ok ? 'success' : 'error'}>{sharesNote.text}</Alert>}
+          <div>
+            <Button type="button" variant="secondary" disabled={!sharesText.trim()} onClick={() => void rebuildFromShares()}>
+              Rebuild the password
+            </Button>
+          </div>
+        </div>
+      </details>
       {box && (
         <p role="status" className="muted" data-testid="unlock-progress">
           <span className="spinner" aria-hidden="true" /> Decrypting Box {box} (Key #{box})… about a second per box.

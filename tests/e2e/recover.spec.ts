@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { deriveAddress, generateWalletKey } from '@/lib/crypto';
+import { splitPassword } from '@/lib/crypto/password-shares';
 import { keycardQrTag, keycardQrTexts } from '@/lib/keycard/data';
 import { extractKeycardFromPdf } from '@/lib/keycard/pdf';
 import { encodeQrParts } from '@/lib/keycard/qr-parts';
@@ -155,7 +156,12 @@ test('recover the funds on /recover with every API call blocked, and broadcast t
       if (text && !seen.includes(text)) seen.push(text);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
-  await page.getByRole('textbox', { name: 'Wallet password' }).fill(PASSWORD);
+  // The password rebuilt offline from two of three officers' share cards ("no vendor secret").
+  const shares = await splitPassword(PASSWORD, { k: 2, n: 3, walletId: extractKeycardFromPdf(new Uint8Array(readFileSync(pdfPath))).wallet.id });
+  await page.getByText('Password lost? Rebuild it from officers’ share cards').click();
+  await page.getByLabel(/Share texts/).fill(`${shares[0]!.text}\n${shares[2]!.text}`);
+  await page.getByRole('button', { name: 'Rebuild the password' }).click();
+  await expect(page.getByText('Password rebuilt from 2 share cards')).toBeVisible();
   await page.getByRole('button', { name: 'Decrypt Box 1 and Box 2' }).click();
   await expect(page.getByText('Box 1 and Box 2 are open')).toBeVisible({ timeout: 30_000 });
   const progress = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen.join(' | '));
