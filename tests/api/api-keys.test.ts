@@ -347,8 +347,8 @@ describe('API keys as approvers', () => {
     edSeed = crypto.getRandomValues(new Uint8Array(32));
     edKey = await newKey('AML (Ed25519)', ['transfers:read', 'transfers:approve'], { role: 'approver', signingKey: { algorithm: 'ed25519', publicKey: toBase64url(apiKeyPublicKey('ed25519', edSeed)) } });
     p256Pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-    p256Key = await newKey('KYC (P-256)', ['transfers:read', 'transfers:approve'], { role: 'approver' });
-    await admin.api.apiKeys.setSigningKey.mutate({ apiKeyId: p256Key.apiKeyId, signingKey: { algorithm: 'p256', publicKey: await bot.exportPublicKey(p256Pair.publicKey) } });
+    // The signing key is registered before the key becomes an approver (it cannot change after).
+    p256Key = await newKey('KYC (P-256)', ['transfers:read', 'transfers:approve'], { role: 'approver', signingKey: { algorithm: 'p256', publicKey: await bot.exportPublicKey(p256Pair.publicKey) } });
     // Either automated check completes the quorum (people's wallet_approvers do not count here).
     const quorum: QuorumNode = { kind: 'threshold', k: 1, children: [{ kind: 'api_key', apiKeyId: edKey.apiKeyId }, { kind: 'api_key', apiKeyId: p256Key.apiKeyId }] };
     await setPolicy({ ...initialPolicy(), quorums: { default: quorum } });
