@@ -3,8 +3,8 @@
  * form that edits it, and exact conversions both ways. Pure functions (no React), so they are
  * unit-tested (tests/unit/policy-editor-model.test.ts).
  *
- * The document types mirror server/policy/types.ts (the browser imports no server module); the
- * unit test checks at compile time that both agree. The server validates every proposal in full
+ * The document types are the engine's own (server/policy/types.ts: types and one constant, no
+ * server code). The server validates every proposal in full
  * (server/policy/validate.ts) and names the path of the first problem; the checks here only catch
  * what a form can get wrong early (an amount that is not BTC, an empty choice).
  *
@@ -12,61 +12,15 @@
  * arithmetic (lib/bitcoin/amount): never through floating point.
  */
 import { parseBtcAmount, satsToBtcString } from '@/lib/bitcoin/amount';
+import { POLICY_SCHEMA_ID, type PolicyAction, type PolicyDocument, type PolicyRule, type PrincipalRef, type QuorumNode, type RuleConditions, type VelocityCondition } from '@/server/policy/types';
 
 // ---------------------------------------------------------------------------------------------
-// The document (mirror of server/policy/types.ts)
+// The document: the engine's own types (server/policy/types.ts is plain TypeScript, no zod)
 // ---------------------------------------------------------------------------------------------
 
-export const POLICY_SCHEMA_ID = 'keystead.policy/1';
 
-export type PolicyAction = { type: 'allow' } | { type: 'deny' } | { type: 'require'; quorum: string };
-
-export type QuorumNode =
-  | { kind: 'and'; label?: string; children: QuorumNode[] }
-  | { kind: 'threshold'; label?: string; k: number; children: QuorumNode[] }
-  | { kind: 'user'; label?: string; userId: string }
-  | { kind: 'api_key'; label?: string; apiKeyId: string }
-  | { kind: 'group'; label?: string; groupId: string; k: number }
-  | { kind: 'wallet_approvers'; label?: string; k: number };
-
-export type PrincipalRef = { kind: 'user'; id: string } | { kind: 'api_key'; id: string } | { kind: 'group'; id: string };
-
-export interface VelocityCondition {
-  windowHours: number;
-  scope: 'wallet' | 'initiator';
-  maxAmount?: string;
-  maxCount?: number;
-}
-
-export interface OutsideHoursCondition {
-  timeZone: string;
-  days: number[];
-  start: string;
-  end: string;
-}
-
-export interface RuleConditions {
-  amountAbove?: string;
-  velocity?: VelocityCondition;
-  outsideHours?: OutsideHoursCondition;
-  initiatorIn?: PrincipalRef[];
-}
-
-export interface PolicyRule {
-  id: string;
-  description?: string;
-  when: RuleConditions;
-  action: PolicyAction;
-}
-
-export interface PolicyDocument {
-  schema: typeof POLICY_SCHEMA_ID;
-  allowSelfApproval: boolean;
-  whitelist: { mode: 'required' | 'disabled' };
-  quorums: Record<string, QuorumNode>;
-  rules: PolicyRule[];
-  defaultAction: PolicyAction;
-}
+export { POLICY_SCHEMA_ID };
+export type { OutsideHoursCondition, PolicyAction, PolicyDocument, PolicyRule, PrincipalRef, QuorumNode, RuleConditions, VelocityCondition } from '@/server/policy/types';
 
 /** Who a policy may name, from policies.get. */
 export interface PolicyDirectory {
