@@ -9,7 +9,7 @@ import { Button } from '@/components/ui/Button';
 import { CopyButton } from '@/components/ui/CopyButton';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { formatDateTime } from '@/components/ui/format';
-import { assertPasskey } from '@/components/auth/passkey-browser';
+import { passkeyForDecision } from '@/components/approvals/sign-decision';
 import { useMe } from '@/components/shell/AppShell';
 import { QuorumTree } from '@/components/wallet/QuorumTree';
 import { ProposedPolicy } from './ProposedPolicy';
@@ -71,20 +71,18 @@ export function GovernanceDecidePanel({ walletId, requestId, onDone }: { walletI
     setStage(decision);
     try {
       const ceremony = await queryClient.fetchQuery({ ...trpc.governance.approvalOptions.queryOptions({ walletId, requestId, decision }), staleTime: 0 });
-      const { approvalDigest, digestHex } = await import('@/lib/approvals/digest');
       const shown = detail.data!;
-      const request = ceremony.request as unknown as Parameters<typeof approvalDigest>[0];
-      // The change the server asks us to sign must be the one on screen.
-      const same =
-        request.requestId === requestId &&
-        request.walletId === walletId &&
-        request.requestKind === DIGEST_KIND[shown.kind] &&
-        request.policyVersion === shown.policyVersion &&
-        request.outputs.length === 0 &&
-        canonicalJson(request.body ?? null) === canonicalJson(shown.payload);
-      if (!same) throw new Error('The change to sign differs from the one shown. Nothing was signed; reload the page.');
-      if (digestHex(approvalDigest({ ...request, decision })) !== ceremony.digest) throw new Error('The server’s digest does not match the change. Nothing was signed; reload the page and report this.');
-      const passkey = await assertPasskey(ceremony.options);
+      const passkey = await passkeyForDecision(
+        ceremony,
+        decision,
+        (request) =>
+          request.requestId === requestId &&
+          request.walletId === walletId &&
+          request.requestKind === DIGEST_KIND[shown.kind] &&
+          request.policyVersion === shown.policyVersion &&
+          request.outputs.length === 0 &&
+          canonicalJson(request.body ?? null) === canonicalJson(shown.payload),
+      );
       const result = await (decision === 'approve' ? approve : reject).mutateAsync({ walletId, requestId, passkey: passkey as never });
       await refreshAll();
       onDone({ summary: shown.summary, action: decision, state: result.state });

@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/Button';
 import { CopyButton } from '@/components/ui/CopyButton';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { formatDateTime } from '@/components/ui/format';
-import { assertPasskey } from '@/components/auth/passkey-browser';
+import { passkeyForDecision } from '@/components/approvals/sign-decision';
 import { useMe } from '@/components/shell/AppShell';
 import { PageHeader } from '@/components/shell/PageHeader';
 
@@ -131,10 +131,7 @@ function RecoveryRow({ r, mine, requester, walletName, nameOf }: { r: Row; mine:
     setBusy(decision);
     try {
       const ceremony = await queryClient.fetchQuery({ ...trpc.recovery.approvalOptions.queryOptions({ requestId: r.id, decision }), staleTime: 0 });
-      const { approvalDigest, digestHex } = await import('@/lib/approvals/digest');
-      const request = ceremony.request as unknown as Parameters<typeof approvalDigest>[0];
-      if (request.requestId !== r.id || digestHex(approvalDigest({ ...request, decision })) !== ceremony.digest) throw new Error('The request to sign does not match. Nothing was signed; reload the page.');
-      const passkey = await assertPasskey(ceremony.options);
+      const passkey = await passkeyForDecision(ceremony, decision, (request) => request.requestId === r.id && request.walletId === r.walletId);
       await (decision === 'approve' ? approve : reject).mutateAsync({ requestId: r.id, passkey: passkey as never });
       await queryClient.invalidateQueries({ queryKey: trpc.recovery.list.queryKey() });
     } catch (e) {

@@ -6,7 +6,7 @@ import { useTRPC } from '@/lib/trpc/react';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
-import { assertPasskey } from '@/components/auth/passkey-browser';
+import { passkeyForDecision } from '@/components/approvals/sign-decision';
 import { QuorumTree } from './QuorumTree';
 
 type Decision = 'approve' | 'reject';
@@ -30,15 +30,12 @@ export function ApprovalPanel({ walletId, transferId, onDone }: { walletId: stri
     setStage(decision);
     try {
       const ceremony = await queryClient.fetchQuery({ ...trpc.transfers.approvalOptions.queryOptions({ walletId, transferId, decision }), staleTime: 0 });
-      const { approvalDigest, digestHex } = await import('@/lib/approvals/digest');
-      const t = detail.data!;
-      const request = ceremony.request as unknown as Parameters<typeof approvalDigest>[0];
-      // The request the server asks us to sign must be the one on screen.
-      const shown = t.outputs.map((o) => `${o.address}:${o.valueSats}`).join(',');
-      const signed = request.outputs.map((o) => `${o.address}:${String(o.amount)}`).join(',');
-      if (shown !== signed || request.requestId !== transferId || request.walletId !== walletId) throw new Error('The request to sign differs from the one shown. Nothing was signed; reload the page.');
-      if (digestHex(approvalDigest({ ...request, decision })) !== ceremony.digest) throw new Error('The server’s digest does not match the request. Nothing was signed; reload the page and report this.');
-      const passkey = await assertPasskey(ceremony.options);
+      const shown = detail.data!.outputs.map((o) => `${o.address}:${o.valueSats}`).join(',');
+      const passkey = await passkeyForDecision(
+        ceremony,
+        decision,
+        (request) => request.requestId === transferId && request.walletId === walletId && request.outputs.map((o) => `${o.address}:${String(o.amount)}`).join(',') === shown,
+      );
       await (decision === 'approve' ? approve : reject).mutateAsync({ walletId, transferId, passkey: passkey as never });
       await queryClient.invalidateQueries({ queryKey: trpc.transfers.pathKey() });
       onDone();
