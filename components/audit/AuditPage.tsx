@@ -3,6 +3,7 @@ import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/react';
 import { Button } from '@/components/ui/Button';
+import { downloadFile } from '@/components/ui/download';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
 import { formatDateTime } from '@/components/ui/format';
 import { useMe } from '@/components/shell/AppShell';
@@ -36,11 +37,7 @@ export function AuditPage() {
     setExportError(null);
     try {
       const bundle = await client.audit.approvalProofs.query(req);
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
-      a.download = `keystead-approvals-${req.requestId}.json`;
-      a.click();
-      URL.revokeObjectURL(a.href);
+      downloadFile(`keystead-approvals-${req.requestId}.json`, JSON.stringify(bundle, null, 2), 'application/json');
     } catch (error) {
       setExportError(error);
     }
@@ -50,12 +47,7 @@ export function AuditPage() {
     setExportError(null);
     try {
       const data = await client.audit.export.query({});
-      const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `keystead-audit-${data.orgId}-${data.exportedAt.slice(0, 10)}.json`;
-      a.click();
-      URL.revokeObjectURL(a.href);
+      downloadFile(`keystead-audit-${data.orgId}-${data.exportedAt.slice(0, 10)}.json`, JSON.stringify(data, null, 2), 'application/json');
     } catch (error) {
       setExportError(error);
     }

@@ -540,15 +540,7 @@ function SweepOutput({ result, network }: { result: SweepResult; network: string
           <button
             type="button"
             className="btn btn-secondary btn-small"
-            onClick={() => {
-              const bytes = Uint8Array.from(atob(result.psbtBase64), (c) => c.charCodeAt(0));
-              const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-              const a = document.createElement('a');
-              a.href = url;
-              a.download = `sweep-${result.txid.slice(0, 8)}.psbt`;
-              a.click();
-              setTimeout(() => URL.revokeObjectURL(url), 1000);
-            }}
+            onClick={() => downloadText(`sweep-${result.txid.slice(0, 8)}.psbt`, Uint8Array.from(atob(result.psbtBase64), (c) => c.charCodeAt(0)), 'application/octet-stream')}
           >
             Download .psbt
           </button>

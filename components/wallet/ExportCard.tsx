@@ -3,15 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc/react';
 import { Button } from '@/components/ui/Button';
 import { CopyButton } from '@/components/ui/CopyButton';
+import { downloadFile } from '@/components/ui/download';
 import { ErrorAlert } from '@/components/ui/ErrorAlert';
 
-function download(name: string, text: string, type = 'application/json') {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(a.href);
-}
+const download = (name: string, text: string, type = 'application/json') => downloadFile(name, text, type);
 
 /**
  * The wallet for tools nobody here wrote (docs/wallet-export.md): watch it in Bitcoin Core,
