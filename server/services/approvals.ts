@@ -43,6 +43,7 @@ import {
   type Principal,
   type QuorumNode,
 } from '../policy';
+import { directoryNames } from './policies';
 import { verifyAuthentication } from './webauthn';
 
 export interface QuorumSnapshot {
@@ -66,13 +67,13 @@ export function snapshotQuorum(node: QuorumNode, directory: PolicyDirectory, exc
     const g = directory.groups instanceof Map ? directory.groups.get(id) : (directory.groups as Record<string, DirectoryGroup>)[id];
     if (g) groups[id] = { name: g.name, members: flattenGroup(id, directory.groups) };
   }
-  const toRecord = (m: PolicyDirectory['users']) => Object.fromEntries(m instanceof Map ? m : Object.entries(m));
+  const { users, apiKeys } = directoryNames(directory);
   return {
     node,
     walletApprovers: [...directory.walletApprovers],
     groups,
     excluded,
-    names: { users: toRecord(directory.users), apiKeys: toRecord(directory.apiKeys), groups: Object.fromEntries(Object.entries(groups).map(([id, g]) => [id, { name: g.name }])) },
+    names: { users, apiKeys, groups: Object.fromEntries(Object.entries(groups).map(([id, g]) => [id, { name: g.name }])) },
   };
 }
 

@@ -82,6 +82,12 @@ export async function policyDirectory(db: DbOrTx, wallet: { id: string; orgId: s
   };
 }
 
+/** Display names of everyone a policy may name, as plain records (for explanations and the UI). */
+export function directoryNames(directory: PolicyDirectory): { users: Record<string, { name: string }>; apiKeys: Record<string, { name: string }>; groups: Record<string, { name: string }> } {
+  const table = (m: PolicyDirectory['users'] | PolicyDirectory['groups']) => Object.fromEntries([...(m instanceof Map ? m : Object.entries(m))].map(([id, v]) => [id, { name: (v as { name: string }).name }]));
+  return { users: table(directory.users), apiKeys: table(directory.apiKeys), groups: table(directory.groups) };
+}
+
 /** Longest velocity window the schema allows (90 days). */
 const HISTORY_DAYS = 90;
 /** States whose amounts count towards velocity limits: everything that was not stopped. A

@@ -21,9 +21,9 @@ import type { BitcoinNetworkName } from '@/lib/wallet-constants';
 import type { ApprovalDecision, ApprovalRequestInput } from '@/lib/approvals';
 import { satsToBtcString } from '@/lib/bitcoin/amount';
 import type { AppConfig } from '../config';
-import { evaluatePolicy, maxVelocityWindowHours, type PolicyDecision, type Principal } from '../policy';
+import { evaluatePolicy, maxVelocityWindowHours, samePrincipal, type PolicyDecision, type Principal } from '../policy';
 import { assertEligible, decisionsFor, quorumStatus, recordDecision, snapshotQuorum, verifyEvidence, type ApprovalEvidence, type QuorumSnapshot } from './approvals';
-import { activePolicy, policyDirectory, velocityHistory } from './policies';
+import { activePolicy, policyDirectory, principalOf, velocityHistory } from './policies';
 import { buildUnsignedPsbt, type WalletUtxo } from '../bitcoin/build-psbt';
 import type { BitcoinChain } from '../chains/bitcoin/types';
 import type { CoSigner } from '../cosigner/types';
@@ -272,8 +272,7 @@ async function announceSubmission(tx: Tx, actor: Actor, row: Transfer) {
  */
 export async function submitDraft(db: Db, config: AppConfig, actor: Actor, wallet: Wallet, transfer: Transfer) {
   if (transfer.state !== 'draft') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${transfer.state}`);
-  const mine = actor.principal.kind === 'user' ? transfer.initiatorId === actor.principal.id : transfer.initiatorApiKeyId === actor.principal.id;
-  if (!mine) throw new AppError('FORBIDDEN_ROLE', 'only the initiator submits a draft', { userMessage: 'Only the person who prepared this draft can submit it.' });
+  if (!isInitiator(actor, transfer)) throw new AppError('FORBIDDEN_ROLE', 'only the initiator submits a draft', { userMessage: 'Only the person who prepared this draft can submit it.' });
   const network = wallet.network as BitcoinNetworkName;
   const origins = await walletOrigins(db, wallet.id, network);
   const described = describePsbt(transfer.unsignedPsbt, { origins, network });
@@ -413,10 +412,13 @@ export async function decideTransfer(db: Db, config: AppConfig, actor: Actor, wa
   });
 }
 
+function isInitiator(actor: Actor, transfer: Transfer): boolean {
+  return samePrincipal(actor.principal, principalOf(transfer));
+}
+
 /** The initiator withdraws their own request before it is signed. */
 export async function cancelTransfer(db: Db, actor: Actor, transfer: Transfer) {
-  const mine = actor.principal.kind === 'user' ? transfer.initiatorId === actor.principal.id : transfer.initiatorApiKeyId === actor.principal.id;
-  if (!mine) throw new AppError('FORBIDDEN_ROLE', 'only the initiator cancels');
+  if (!isInitiator(actor, transfer)) throw new AppError('FORBIDDEN_ROLE', 'only the initiator cancels');
   return db.transaction(async (tx) => {
     const current = await lockTransfer(tx, transfer.id);
     if (current.state !== 'pending_approval' && current.state !== 'approved' && current.state !== 'draft') throw new AppError('TRANSFER_STATE', `transfer ${transfer.id} is ${current.state}`);

@@ -4,14 +4,11 @@ import { satsToBtcString } from '@/lib/bitcoin/amount';
 import { AppError } from '@/lib/errors';
 import { describePolicy, type PolicyDocument } from '../../policy';
 import { proposePolicy } from '../../services/governance';
-import { activePolicy, listPolicyVersions, policyDirectory } from '../../services/policies';
+import { activePolicy, directoryNames, listPolicyVersions, policyDirectory } from '../../services/policies';
 import { actorOf } from '../../services/transfers';
 import { router, walletProcedure } from '../../trpc';
 import { GovernanceOut, governanceView } from '../governance/schemas';
 import { IsoDate } from '../schemas';
-
-const names = <T extends { name: string }>(m: ReadonlyMap<string, T> | Readonly<Record<string, T>>): Record<string, { name: string }> =>
-  Object.fromEntries(m instanceof Map ? [...m].map(([k, v]) => [k, { name: v.name }]) : Object.entries(m).map(([k, v]) => [k, { name: v.name }]));
 
 /**
  * The wallet's policy in force (JSON and in words), its version history, and the directory a new
@@ -34,7 +31,7 @@ const get = walletProcedure(...WALLET_ROLES)
     const active = await activePolicy(ctx.db, ctx.wallet.id);
     const directory = await policyDirectory(ctx.db, ctx.wallet);
     const versions = await listPolicyVersions(ctx.db, ctx.wallet.id);
-    const nameTable = { users: names(directory.users), apiKeys: names(directory.apiKeys), groups: names(directory.groups as ReadonlyMap<string, { name: string }>) };
+    const nameTable = directoryNames(directory);
     return {
       active: { version: active.version, hash: active.hash, document: active.document as unknown as Record<string, unknown>, description: describePolicy(active.document, nameTable, { formatAmount: (n) => `${satsToBtcString(n)} BTC` }) },
       versions: versions.map((v) => ({ version: v.version, state: v.state, hash: v.hash, createdAt: v.createdAt, activatedAt: v.activatedAt })),
@@ -55,7 +52,7 @@ const version = walletProcedure(...WALLET_ROLES)
     const row = (await listPolicyVersions(ctx.db, ctx.wallet.id)).find((v) => v.version === input.version);
     if (!row) throw new AppError('NOT_FOUND', `policy version ${input.version} of wallet ${ctx.wallet.id}`);
     const directory = await policyDirectory(ctx.db, ctx.wallet);
-    const nameTable = { users: names(directory.users), apiKeys: names(directory.apiKeys), groups: names(directory.groups as ReadonlyMap<string, { name: string }>) };
+    const nameTable = directoryNames(directory);
     const document = row.document as PolicyDocument;
     return { version: row.version, state: row.state, hash: row.hash, document: document as unknown as Record<string, unknown>, description: describePolicy(document, nameTable, { formatAmount: (n) => `${satsToBtcString(n)} BTC` }) };
   });
